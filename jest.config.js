@@ -1,0 +1,24 @@
+/**
+ * One jest run over the whole workspace. TypeScript is compiled by SWC (type
+ * checking is `pnpm typecheck`); jose is ESM-only, so it is transformed too.
+ * @type {import('jest').Config}
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/infra'],
+  testMatch: ['**/test/**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(jose)[@/])'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testTimeout: 60_000,
+  // Two cores: one worker per core; the DynamoDB Local JVM takes the rest.
+  maxWorkers: 2,
+};

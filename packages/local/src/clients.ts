@@ -1,0 +1,29 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+
+/** Credentials the local endpoints accept; no real AWS credential is ever read. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'kmsvault-local', secretAccessKey: 'kmsvault-local' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalClientOptions {
+  /** @default the SDK's default (3) */
+  readonly maxAttempts?: number;
+}
+
+export function localKmsClient(endpoint: string, options: LocalClientOptions = {}): KMSClient {
+  return new KMSClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+}
+
+export function localDynamoDbClient(endpoint: string, options: LocalClientOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+}

@@ -1,0 +1,202 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { KmsEmulator, type KmsEmulatorOptions } from './emulator';
+import { KmsError } from './errors';
+import type { Fault } from './types';
+
+const TARGET_PREFIX = 'TrentService.';
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+const faultSchema = z
+  .object({
+    operations: z.array(z.string().min(1)).min(1).optional(),
+    mode: z.enum(['unavailable', 'throttle', 'latency']),
+    latencyMs: z.number().int().min(0).max(60_000).default(200),
+    count: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export interface KmsEmulatorServerOptions extends KmsEmulatorOptions {
+  /** @default 0 (a free port) */
+  readonly port?: number;
+}
+
+/**
+ * An HTTP server on 127.0.0.1 that speaks KMS's JSON 1.1 protocol
+ * (`X-Amz-Target: TrentService.<Operation>`), so `@aws-sdk/client-kms` works
+ * against it unchanged. Requests are not authenticated: it is a local tool.
+ *
+ * Test hooks beside the protocol:
+ * - `GET /_stats`: calls per operation; `POST /_stats/reset` zeroes them.
+ * - `POST /_faults` `{operations?, mode, latencyMs?, count?}`: make matching
+ *   calls fail as KMS does under load or outage, or slow them down;
+ *   `DELETE /_faults` clears every fault.
+ */
+export class KmsEmulatorServer {
+  public readonly emulator: KmsEmulator;
+  private readonly server: Server;
+  private readonly requestedPort: number;
+  private calls: Record<string, number> = {};
+  private errors: Record<string, number> = {};
+  private faults: Fault[] = [];
+
+  public constructor(options: KmsEmulatorServerOptions = {}) {
+    this.emulator = new KmsEmulator(options);
+    this.requestedPort = options.port ?? 0;
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err: unknown) => {
+        send(res, 500, { __type: 'KMSInternalException', message: (err as Error).message });
+      });
+    });
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  public async start(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.requestedPort, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.endpoint;
+  }
+
+  public get endpoint(): string {
+    const address = this.server.address() as AddressInfo | null;
+    if (address === null) throw new Error('the KMS emulator is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  public async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.close((err) => (err ? reject(err) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  public stats(): { calls: Record<string, number>; errors: Record<string, number>; total: number } {
+    const total = Object.values(this.calls).reduce((a, b) => a + b, 0);
+    return { calls: { ...this.calls }, errors: { ...this.errors }, total };
+  }
+
+  public resetStats(): void {
+    this.calls = {};
+    this.errors = {};
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/_stats' && req.method === 'GET') return send(res, 200, this.stats());
+    if (path === '/_stats/reset' && req.method === 'POST') {
+      this.resetStats();
+      return send(res, 200, this.stats());
+    }
+    if (path === '/_faults') return this.routeFaults(req, res);
+    if (path !== '/' || req.method !== 'POST') {
+      return send(res, 404, { message: `${req.method} ${path} is not a KMS endpoint` });
+    }
+    const target = req.headers['x-amz-target'];
+    if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+      return sendError(res, new KmsError('UnknownOperationException', 'X-Amz-Target must be TrentService.<Operation>'));
+    }
+    const operation = target.slice(TARGET_PREFIX.length);
+    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+    try {
+      const body = await readBody(req);
+      await this.applyFault(operation);
+      let input: Record<string, unknown>;
+      try {
+        const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        input = parsed as Record<string, unknown>;
+      } catch {
+        throw new KmsError('SerializationException', 'the request body is not a JSON object');
+      }
+      send(res, 200, this.emulator.handle(operation, input));
+    } catch (err) {
+      const error =
+        err instanceof KmsError ? err : new KmsError('KMSInternalException', (err as Error).message ?? 'internal error');
+      this.errors[operation] = (this.errors[operation] ?? 0) + 1;
+      sendError(res, error);
+    }
+  }
+
+  private async routeFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'DELETE') {
+      this.faults = [];
+      return send(res, 200, { faults: [] });
+    }
+    if (req.method === 'GET') return send(res, 200, { faults: this.faults });
+    if (req.method !== 'POST') return send(res, 405, { message: 'use GET, POST or DELETE on /_faults' });
+    let parsed: z.infer<typeof faultSchema>;
+    try {
+      parsed = faultSchema.parse(JSON.parse((await readBody(req)).toString('utf8')));
+    } catch (err) {
+      const message = err instanceof z.ZodError ? z.prettifyError(err) : 'the body is not JSON';
+      return send(res, 400, { message });
+    }
+    const fault: Fault = {
+      mode: parsed.mode,
+      latencyMs: parsed.latencyMs,
+      ...(parsed.operations !== undefined ? { operations: parsed.operations } : {}),
+      ...(parsed.count !== undefined ? { remaining: parsed.count } : {}),
+    };
+    this.faults.push(fault);
+    return send(res, 201, { faults: this.faults });
+  }
+
+  private async applyFault(operation: string): Promise<void> {
+    const fault = this.faults.find((f) => f.operations === undefined || f.operations.includes(operation));
+    if (fault === undefined) return;
+    if (fault.remaining !== undefined) {
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    }
+    switch (fault.mode) {
+      case 'latency':
+        await sleep(fault.latencyMs);
+        return;
+      case 'throttle':
+        throw new KmsError('ThrottlingException', 'Rate exceeded');
+      case 'unavailable':
+        throw new KmsError('KMSInternalException', 'the service is unavailable', 503);
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new KmsError('ValidationException', 'the request is over 1 MiB'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': crypto.randomUUID(),
+  });
+  res.end(payload);
+}
+
+function sendError(res: ServerResponse, error: KmsError): void {
+  res.setHeader('x-amzn-errortype', error.type);
+  send(res, error.status, { __type: error.type, message: error.message });
+}

@@ -1,0 +1,60 @@
+export type KeySpec =
+  | 'SYMMETRIC_DEFAULT'
+  | 'RSA_2048'
+  | 'RSA_3072'
+  | 'RSA_4096'
+  | 'ECC_NIST_P256'
+  | 'ECC_NIST_P384'
+  | 'HMAC_256';
+
+export type KeyUsage = 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC';
+
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+
+/** One generation of key material. Symmetric keys gain one per rotation. */
+export interface KeyMaterial {
+  /** 16 random bytes, hex; ciphertext blobs name it so old material still decrypts. */
+  readonly id: string;
+  readonly createdAt: number;
+  /** Symmetric and HMAC keys: the secret, base64. */
+  readonly secret?: string;
+  /** Asymmetric keys: PKCS#8 PEM private key. */
+  readonly privateKeyPem?: string;
+}
+
+export interface KeyRecord {
+  readonly keyId: string;
+  readonly arn: string;
+  readonly createdAt: number;
+  readonly description: string;
+  readonly keySpec: KeySpec;
+  readonly keyUsage: KeyUsage;
+  state: KeyState;
+  deletionDate?: number;
+  rotationEnabled: boolean;
+  rotationPeriodInDays?: number;
+  lastRotatedAt?: number;
+  /** Oldest first; the last one encrypts. */
+  materials: KeyMaterial[];
+}
+
+export interface AliasRecord {
+  readonly aliasName: string;
+  targetKeyId: string;
+  readonly createdAt: number;
+}
+
+export interface KmsState {
+  keys: Record<string, KeyRecord>;
+  aliases: Record<string, AliasRecord>;
+}
+
+export type FaultMode = 'unavailable' | 'throttle' | 'latency';
+
+export interface Fault {
+  readonly operations?: readonly string[];
+  readonly mode: FaultMode;
+  readonly latencyMs: number;
+  /** Matching calls left; undefined means until cleared. */
+  remaining?: number;
+}
