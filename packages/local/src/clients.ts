@@ -1,8 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 
-/** Credentials the local endpoints accept; no real AWS credential is ever read. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'kmsvault-local', secretAccessKey: 'kmsvault-local' } as const;
+/**
+ * Credentials the local endpoints accept; no real AWS credential is ever read.
+ * DynamoDB Local 3 rejects access key ids with anything but letters and digits.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'kmsvaultlocal', secretAccessKey: 'kmsvaultlocal' } as const;
 export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalClientOptions {

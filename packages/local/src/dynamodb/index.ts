@@ -1,0 +1,1 @@
+export { DynamoDbLocal, type DynamoDbLocalOptions } from './launcher';
