@@ -18,6 +18,7 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(jose)[@/])'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  setupFiles: ['<rootDir>/jest/setup-env.js'],
   testTimeout: 60_000,
   // Two cores: one worker per core; the DynamoDB Local JVM takes the rest.
   maxWorkers: 2,

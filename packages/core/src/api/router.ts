@@ -1,0 +1,78 @@
+import { Router } from '@aws-lambda-powertools/event-handler/http';
+import { classifyDependencyError, MethodNotAllowedError, NotFoundError, VaultError } from '../domain/errors';
+import { type HttpResult, problemResult } from './http';
+import { routesFor } from './routes';
+import type { FunctionName } from './types';
+
+/**
+ * The parts of an API Gateway REST proxy event that handlers read, declared
+ * structurally so that core carries no Lambda event types.
+ */
+export interface ApiEvent {
+  readonly headers: Record<string, string | undefined> | null;
+  readonly body: string | null;
+  readonly isBase64Encoded?: boolean;
+  readonly queryStringParameters: Record<string, string | undefined> | null;
+  readonly pathParameters: Record<string, string | undefined> | null;
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly authorizer?: Record<string, unknown> | null;
+  };
+}
+
+export interface OperationContext {
+  readonly event: ApiEvent;
+  readonly params: Readonly<Record<string, string>>;
+  readonly requestId: string;
+}
+
+export type OperationHandler = (ctx: OperationContext) => Promise<HttpResult>;
+
+export interface RouterLogger {
+  info(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  debug(message: string, ...rest: unknown[]): void;
+}
+
+/**
+ * A Powertools HTTP router for one function, registered from the route
+ * manifest: every manifest route of the function must have a handler, and no
+ * handler may exist without a route. Errors become problem+json; an error
+ * that is not a VaultError is logged (name and code only) and answered 500
+ * without detail.
+ */
+export function buildRouter(
+  fn: FunctionName,
+  handlers: Readonly<Record<string, OperationHandler>>,
+  logger: RouterLogger,
+): Router {
+  const app = new Router({ logger });
+  const routes = routesFor(fn);
+  const extra = Object.keys(handlers).filter((id) => !routes.some((r) => r.operationId === id));
+  if (extra.length > 0) throw new Error(`handlers without a route in the manifest: ${extra.join(', ')}`);
+  for (const route of routes) {
+    const handler = handlers[route.operationId];
+    if (handler === undefined) throw new Error(`no handler for ${route.operationId} (${route.method} ${route.path})`);
+    const path = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1') as `/${string}`;
+    app.route(
+      async ({ event, params }) => {
+        const apiEvent = event as unknown as ApiEvent;
+        return handler({ event: apiEvent, params, requestId: apiEvent.requestContext.requestId });
+      },
+      { method: route.method, path },
+    );
+  }
+  const requestIdOf = (event: unknown) => (event as ApiEvent | undefined)?.requestContext?.requestId;
+  app.notFound(async (_error, { event }) => problemResult(new NotFoundError(), requestIdOf(event)));
+  app.methodNotAllowed(async (_error, { event }) =>
+    problemResult(new MethodNotAllowedError('This method is not allowed here.'), requestIdOf(event)),
+  );
+  app.errorHandler(Error, async (error, { event }) => {
+    const classified = classifyDependencyError(error);
+    if (!(classified instanceof VaultError)) logger.error('unhandled error', { errorName: error.name });
+    else if (classified.status >= 500) logger.warn('dependency unavailable', { errorName: error.name });
+    return problemResult(classified, requestIdOf(event));
+  });
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Which Lambda function serves a route. */
+export type FunctionName = 'auth' | 'secrets';
+
+/**
+ * How a route is authenticated at the edge: `none` is public; `bearer` runs
+ * the Lambda authorizer on the access token (API Gateway, and the local
+ * adapter, refuse the request before the function runs).
+ */
+export type RouteAuth = 'none' | 'bearer';
+
+export interface RouteDefinition {
+  /** Stable, unique; the OpenAPI operationId and the handler's key. */
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/secrets/{id}`. */
+  readonly path: string;
+  readonly function: FunctionName;
+  readonly auth: RouteAuth;
+  readonly summary: string;
+  /** JSON request body schema, when the route takes one. */
+  readonly body?: z.ZodType;
+  /** Success status and body schema, for the OpenAPI document. */
+  readonly responses?: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+}

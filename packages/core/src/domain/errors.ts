@@ -1,0 +1,117 @@
+/**
+ * One error hierarchy for kmsvault. Every error that can reach a client has a
+ * stable `code` and an HTTP `status`; the API maps it to RFC 9457
+ * problem+json. Anything else reaching the edge is a 500 with no detail.
+ */
+export class VaultError extends Error {
+  public readonly code: string;
+  public readonly status: number;
+  public readonly title: string;
+
+  public constructor(code: string, status: number, title: string, detail: string, options?: { cause?: unknown }) {
+    super(detail, options);
+    this.name = 'VaultError';
+    this.code = code;
+    this.status = status;
+    this.title = title;
+  }
+
+  /** Extension members for the problem document; never secrets. */
+  public extensions(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class ValidationError extends VaultError {
+  public constructor(
+    detail: string,
+    public readonly errors: readonly { path: string; message: string }[] = [],
+  ) {
+    super('validation_failed', 400, 'The request is not valid', detail);
+    this.name = 'ValidationError';
+  }
+
+  public override extensions(): Record<string, unknown> {
+    return this.errors.length > 0 ? { errors: this.errors } : {};
+  }
+}
+
+export class NotFoundError extends VaultError {
+  public constructor(detail = 'There is nothing at this address.') {
+    super('not_found', 404, 'Not found', detail);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class MethodNotAllowedError extends VaultError {
+  public constructor(detail: string) {
+    super('method_not_allowed', 405, 'Method not allowed', detail);
+    this.name = 'MethodNotAllowedError';
+  }
+}
+
+export class PayloadTooLargeError extends VaultError {
+  public constructor(detail: string) {
+    super('payload_too_large', 413, 'Payload too large', detail);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnauthorizedError extends VaultError {
+  public constructor(detail = 'A valid bearer token is required.') {
+    super('unauthorized', 401, 'Unauthorized', detail);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends VaultError {
+  public constructor(detail = 'This token may not do that.') {
+    super('forbidden', 403, 'Forbidden', detail);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** A dependency (KMS, DynamoDB) failed or is throttling; the client may retry. */
+export class ServiceUnavailableError extends VaultError {
+  public constructor(
+    detail: string,
+    public readonly retryAfterSeconds = 1,
+    private readonly extra: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super('service_unavailable', 503, 'Service unavailable', detail, options);
+    this.name = 'ServiceUnavailableError';
+  }
+
+  public override extensions(): Record<string, unknown> {
+    return { ...this.extra };
+  }
+}
+
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'KMSInternalException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'AbortError',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/**
+ * Maps an error from an AWS client to what the caller should see: a
+ * throttled, failing or unreachable dependency is a ServiceUnavailableError
+ * (503, Retry-After); anything else is returned unchanged.
+ */
+export function classifyDependencyError(error: unknown): unknown {
+  if (error instanceof VaultError || !(error instanceof Error)) return error;
+  const meta = error as Error & { $fault?: string; code?: string; $metadata?: unknown };
+  const transient =
+    TRANSIENT_NAMES.has(error.name) ||
+    (meta.$metadata !== undefined && meta.$fault === 'server') ||
+    (meta.code !== undefined && NETWORK_CODES.has(meta.code));
+  if (!transient) return error;
+  return new ServiceUnavailableError('A service the vault depends on is unavailable; retry shortly.', 1, {}, { cause: error });
+}

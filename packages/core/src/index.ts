@@ -1,0 +1,4 @@
+export * from './api';
+export * from './config';
+export * from './domain';
+export * from './store';

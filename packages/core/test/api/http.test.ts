@@ -1,0 +1,62 @@
+import { problemResult, toProblem } from '../../src/api/http';
+import { classifyDependencyError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../src/domain/errors';
+
+describe('Function: toProblem', () => {
+  it('maps a VaultError to RFC 9457 with its stable code and extensions', () => {
+    const problem = toProblem(new ValidationError('bad', [{ path: 'name', message: 'required' }]), 'req-1');
+    expect(problem).toEqual({
+      type: 'https://kmsvault.dev/problems/validation_failed',
+      title: 'The request is not valid',
+      status: 400,
+      detail: 'bad',
+      code: 'validation_failed',
+      errors: [{ path: 'name', message: 'required' }],
+      instance: 'urn:request:req-1',
+    });
+  });
+
+  it('says nothing of an unknown error but that it failed', () => {
+    const problem = toProblem(new Error('connection string postgres://user:hunter2@db'));
+    expect(problem).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(JSON.stringify(problem)).not.toContain('hunter2');
+  });
+});
+
+describe('Function: problemResult', () => {
+  it('sets the problem content type and Retry-After for unavailable dependencies', () => {
+    const result = problemResult(new ServiceUnavailableError('kms did not answer', 5));
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '5' });
+  });
+
+  it('answers 404 with the same body for every not-found', () => {
+    const a = JSON.parse(problemResult(new NotFoundError()).body);
+    const b = JSON.parse(problemResult(new NotFoundError()).body);
+    expect(a).toEqual(b);
+  });
+});
+
+describe('Function: classifyDependencyError', () => {
+  const sdkError = (name: string, fault: 'client' | 'server') =>
+    Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: fault === 'server' ? 500 : 400 } });
+
+  it.each(['ThrottlingException', 'ProvisionedThroughputExceededException', 'KMSInternalException'])(
+    'turns %s into a 503 ServiceUnavailableError',
+    (name) => {
+      expect(classifyDependencyError(sdkError(name, 'client'))).toBeInstanceOf(ServiceUnavailableError);
+    },
+  );
+
+  it('turns a server fault and a refused connection into ServiceUnavailableError', () => {
+    expect(classifyDependencyError(sdkError('Whatever', 'server'))).toBeInstanceOf(ServiceUnavailableError);
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    expect(classifyDependencyError(refused)).toBeInstanceOf(ServiceUnavailableError);
+  });
+
+  it('leaves client faults and vault errors unchanged', () => {
+    const invalid = sdkError('InvalidCiphertextException', 'client');
+    expect(classifyDependencyError(invalid)).toBe(invalid);
+    const notFound = new NotFoundError();
+    expect(classifyDependencyError(notFound)).toBe(notFound);
+  });
+});

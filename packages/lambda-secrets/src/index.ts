@@ -1,0 +1,1 @@
+export { type ApiHandler, createSecretsHandler, type SecretsDependencies } from './app';

@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { PayloadTooLargeError, problemResult } from '@kmsvault/core';
+import { type ApiGatewayAdapter, MAX_PAYLOAD_BYTES } from './adapter';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const STATIC_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+export interface LocalApiServerOptions {
+  readonly adapter: ApiGatewayAdapter;
+  /** Directory of the web vault's static files, served for paths outside the API. */
+  readonly staticDir?: string;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+}
+
+/** Serves the API (through the API Gateway adapter) and the web vault on one 127.0.0.1 port. */
+export class LocalApiServer {
+  private readonly server: Server;
+
+  public constructor(private readonly options: LocalApiServerOptions) {
+    this.server = createServer((req, res) => {
+      this.serve(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+  }
+
+  public async start(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.url;
+  }
+
+  public get url(): string {
+    const address = this.server.address() as AddressInfo | null;
+    if (address === null) throw new Error('the local API server is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  public async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const isApi = path.startsWith('/v1/') || path === '/v1' || path.startsWith('/.well-known/');
+    if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && this.options.staticDir !== undefined) {
+      return this.serveStatic(path, req, res);
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_PAYLOAD_BYTES) return this.tooLarge(res);
+    const body = await readLimited(req, MAX_PAYLOAD_BYTES);
+    if (body === undefined) return this.tooLarge(res);
+    const response = await this.options.adapter.handle({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    });
+    res.writeHead(response.status, { ...response.headers, 'content-length': response.body.length });
+    res.end(req.method === 'HEAD' ? undefined : response.body);
+  }
+
+  private tooLarge(res: ServerResponse): void {
+    const result = problemResult(new PayloadTooLargeError(`The request body is over ${MAX_PAYLOAD_BYTES} bytes.`));
+    res.writeHead(result.statusCode, { ...result.headers, connection: 'close' });
+    res.end(result.body);
+  }
+
+  private serveStatic(path: string, req: IncomingMessage, res: ServerResponse): void {
+    const root = this.options.staticDir as string;
+    const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    let file = join(root, relative);
+    if (!file.startsWith(root + sep) && file !== root) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) file = join(root, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const body = readFileSync(file);
+    res.writeHead(200, {
+      ...STATIC_HEADERS,
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+}
+
+/** Reads the body, or returns undefined as soon as it passes `limit` bytes. */
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
