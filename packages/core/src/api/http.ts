@@ -35,12 +35,13 @@ export function toProblem(error: unknown, requestId?: string): ProblemDocument {
   const base =
     error instanceof VaultError
       ? {
+          // Extensions first: they never override the standard members.
+          ...error.extensions(),
           type: `https://kmsvault.dev/problems/${error.code}`,
           title: error.title,
           status: error.status,
           detail: error.message,
           code: error.code,
-          ...error.extensions(),
         }
       : {
           type: 'https://kmsvault.dev/problems/internal_error',

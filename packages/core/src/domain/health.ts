@@ -36,7 +36,6 @@ export async function checkHealth(deps: HealthDependencies): Promise<HealthRepor
   if (kmsOk && ddbOk) return { status: 'ok', dynamodb: 'ok', kms: 'ok' };
   const failing = [ddbOk ? undefined : 'dynamodb', kmsOk ? undefined : 'kms'].filter(Boolean).join(' and ');
   throw new ServiceUnavailableError(`${failing} did not answer`, 5, {
-    status: 'unavailable',
     dynamodb: ddbOk ? 'ok' : 'unavailable',
     kms: kmsOk ? 'ok' : 'unavailable',
   });

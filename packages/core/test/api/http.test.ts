@@ -60,3 +60,10 @@ describe('Function: classifyDependencyError', () => {
     expect(classifyDependencyError(notFound)).toBe(notFound);
   });
 });
+
+describe('Function: toProblem with extensions', () => {
+  it('never lets an extension member override a standard one', () => {
+    const problem = toProblem(new ServiceUnavailableError('down', 1, { status: 'unavailable', code: 'x', kms: 'unavailable' }));
+    expect(problem).toMatchObject({ status: 503, code: 'service_unavailable', kms: 'unavailable' });
+  });
+});

@@ -75,8 +75,9 @@ export class DynamoDbLocal {
     const watchdog = [
       '"$@" &',
       'j=$!',
-      `trap 'kill $j 2>/dev/null; wait $j; exit 0' TERM INT HUP`,
-      `while kill -0 ${process.pid} 2>/dev/null && kill -0 $j 2>/dev/null; do sleep 1 & wait $!; done`,
+      's=',
+      `trap 'kill $j $s 2>/dev/null; wait $j; exit 0' TERM INT HUP`,
+      `while kill -0 ${process.pid} 2>/dev/null && kill -0 $j 2>/dev/null; do sleep 1 & s=$!; wait $s; done`,
       'kill $j 2>/dev/null; wait $j',
     ].join('\n');
     const child = spawn('sh', ['-c', watchdog, 'dynamodb-local', ...java], {
