@@ -1,6 +1,6 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { configFromEnv } from '@kmsvault/core';
 import type { SecretsDependencies } from './app';
 

@@ -1,10 +1,20 @@
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateAliasCommand, CreateKeyCommand, type KeySpec, type KeyUsageType, type KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  type KeySpec,
+  type KeyUsageType,
+  type KMSClient,
+  ListAliasesCommand,
+} from '@aws-sdk/client-kms';
 import { createTableInput, type KeyRole, type TableNames, type TableRole } from '@kmsvault/core';
 
 export const LOCAL_TABLES: TableNames = { vault: 'kmsvault-vault', idempotency: 'kmsvault-idempotency' };
 
-const LOCAL_KEYS: Record<KeyRole, { alias: string; spec: KeySpec; usage: KeyUsageType; description: string }> = {
+const LOCAL_KEYS: Record<
+  KeyRole,
+  { alias: string; spec: KeySpec; usage: KeyUsageType; description: string }
+> = {
   vault: {
     alias: 'alias/kmsvault/vault',
     spec: 'SYMMETRIC_DEFAULT',
@@ -26,7 +36,10 @@ const LOCAL_KEYS: Record<KeyRole, { alias: string; spec: KeySpec; usage: KeyUsag
 };
 
 /** Creates the tables that do not exist yet; safe to run on every start. */
-export async function ensureTables(dynamodb: DynamoDBClient, names: TableNames = LOCAL_TABLES): Promise<TableNames> {
+export async function ensureTables(
+  dynamodb: DynamoDBClient,
+  names: TableNames = LOCAL_TABLES,
+): Promise<TableNames> {
   for (const role of Object.keys(names) as TableRole[]) {
     try {
       await dynamodb.send(new CreateTableCommand(createTableInput(role, names[role])));

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ROUTES, type VaultConfig } from '@kmsvault/core';
 import { createSecretsHandler } from '@kmsvault/lambda-secrets';
 import { STATIC_DIR } from '@kmsvault/web';

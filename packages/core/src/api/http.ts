@@ -61,7 +61,11 @@ export function problemResult(error: unknown, requestId?: string): HttpResult {
   return { statusCode: problem.status, headers, body: JSON.stringify(problem) };
 }
 
-export function jsonResult(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+export function jsonResult(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode,
     headers: { ...SECURITY_HEADERS, 'content-type': JSON_CONTENT_TYPE, ...headers },

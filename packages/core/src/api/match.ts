@@ -5,7 +5,10 @@ export interface RouteMatch {
   readonly pathParameters: Record<string, string>;
 }
 
-export type MatchResult = { kind: 'match'; match: RouteMatch } | { kind: 'method'; allowed: string[] } | { kind: 'none' };
+export type MatchResult =
+  | { kind: 'match'; match: RouteMatch }
+  | { kind: 'method'; allowed: string[] }
+  | { kind: 'none' };
 
 interface Compiled {
   readonly route: RouteDefinition;

@@ -53,7 +53,8 @@ export function buildRouter(
   if (extra.length > 0) throw new Error(`handlers without a route in the manifest: ${extra.join(', ')}`);
   for (const route of routes) {
     const handler = handlers[route.operationId];
-    if (handler === undefined) throw new Error(`no handler for ${route.operationId} (${route.method} ${route.path})`);
+    if (handler === undefined)
+      throw new Error(`no handler for ${route.operationId} (${route.method} ${route.path})`);
     const path = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1') as `/${string}`;
     app.route(
       async ({ event, params }) => {

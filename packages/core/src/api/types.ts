@@ -24,5 +24,7 @@ export interface RouteDefinition {
   /** JSON request body schema, when the route takes one. */
   readonly body?: z.ZodType;
   /** Success status and body schema, for the OpenAPI document. */
-  readonly responses?: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+  readonly responses?: Readonly<
+    Record<number, { readonly description: string; readonly schema?: z.ZodType }>
+  >;
 }

@@ -8,7 +8,13 @@ export class VaultError extends Error {
   public readonly status: number;
   public readonly title: string;
 
-  public constructor(code: string, status: number, title: string, detail: string, options?: { cause?: unknown }) {
+  public constructor(
+    code: string,
+    status: number,
+    title: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(detail, options);
     this.name = 'VaultError';
     this.code = code;
@@ -113,5 +119,10 @@ export function classifyDependencyError(error: unknown): unknown {
     (meta.$metadata !== undefined && meta.$fault === 'server') ||
     (meta.code !== undefined && NETWORK_CODES.has(meta.code));
   if (!transient) return error;
-  return new ServiceUnavailableError('A service the vault depends on is unavailable; retry shortly.', 1, {}, { cause: error });
+  return new ServiceUnavailableError(
+    'A service the vault depends on is unavailable; retry shortly.',
+    1,
+    {},
+    { cause: error },
+  );
 }

@@ -1,5 +1,10 @@
 import { problemResult, toProblem } from '../../src/api/http';
-import { classifyDependencyError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../src/domain/errors';
+import {
+  classifyDependencyError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../src/domain/errors';
 
 describe('Function: toProblem', () => {
   it('maps a VaultError to RFC 9457 with its stable code and extensions', () => {
@@ -38,7 +43,11 @@ describe('Function: problemResult', () => {
 
 describe('Function: classifyDependencyError', () => {
   const sdkError = (name: string, fault: 'client' | 'server') =>
-    Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: fault === 'server' ? 500 : 400 } });
+    Object.assign(new Error(name), {
+      name,
+      $fault: fault,
+      $metadata: { httpStatusCode: fault === 'server' ? 500 : 400 },
+    });
 
   it.each(['ThrottlingException', 'ProvisionedThroughputExceededException', 'KMSInternalException'])(
     'turns %s into a 503 ServiceUnavailableError',
@@ -63,7 +72,9 @@ describe('Function: classifyDependencyError', () => {
 
 describe('Function: toProblem with extensions', () => {
   it('never lets an extension member override a standard one', () => {
-    const problem = toProblem(new ServiceUnavailableError('down', 1, { status: 'unavailable', code: 'x', kms: 'unavailable' }));
+    const problem = toProblem(
+      new ServiceUnavailableError('down', 1, { status: 'unavailable', code: 'x', kms: 'unavailable' }),
+    );
     expect(problem).toMatchObject({ status: 503, code: 'service_unavailable', kms: 'unavailable' });
   });
 });

@@ -23,7 +23,10 @@ describe('Class: RouteMatcher', () => {
     const result = matcher.match('GET', '/v1/secrets/a%20b/versions/3');
     expect(result).toEqual({
       kind: 'match',
-      match: { route: expect.objectContaining({ operationId: 'version' }), pathParameters: { id: 'a b', v: '3' } },
+      match: {
+        route: expect.objectContaining({ operationId: 'version' }),
+        pathParameters: { id: 'a b', v: '3' },
+      },
     });
   });
 

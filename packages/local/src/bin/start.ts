@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a whole number from 0 to 65535, got '${rawPort}'`);
   }
-  const dataDir = values['data-dir'] ?? process.env.KMSVAULT_DATA_DIR ?? `${process.env.INIT_CWD ?? process.cwd()}/.kmsvault`;
+  const dataDir =
+    values['data-dir'] ??
+    process.env.KMSVAULT_DATA_DIR ??
+    `${process.env.INIT_CWD ?? process.cwd()}/.kmsvault`;
   const stack = await startLocalStack({ dataDir, inMemory: values['in-memory'], port });
   process.stdout.write(
     `kmsvault local vault ready at ${stack.info.apiUrl} (state: ${values['in-memory'] ? 'in memory' : dataDir}; settings in ${stack.localJsonPath})\n`,

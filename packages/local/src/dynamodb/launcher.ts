@@ -90,7 +90,9 @@ export class DynamoDbLocal {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     const exited = new Promise<never>((_, reject) => {
-      child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}) before it answered:\n${output}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`DynamoDB Local exited (code ${code}) before it answered:\n${output}`)),
+      );
       child.once('error', (err) => reject(new Error(`DynamoDB Local could not start: ${err.message}`)));
     });
     exited.catch(() => {});
@@ -138,7 +140,10 @@ function locateJar(): { jar: string; libDir: string } {
     .sort()
     .pop();
   if (release === undefined) throw new Error(`no DynamoDB Local release found in ${libRoot}`);
-  return { jar: join(libRoot, release, 'DynamoDBLocal.jar'), libDir: join(libRoot, release, 'DynamoDBLocal_lib') };
+  return {
+    jar: join(libRoot, release, 'DynamoDBLocal.jar'),
+    libDir: join(libRoot, release, 'DynamoDBLocal_lib'),
+  };
 }
 
 /**
@@ -156,7 +161,9 @@ async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<
         return;
       } catch (err) {
         if (Date.now() > deadline) {
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${(err as Error).message}`);
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${(err as Error).message}`,
+          );
         }
         await sleep(100);
       }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ForbiddenError,
   type FunctionName,
+  MethodNotAllowedError,
+  NotFoundError,
   PayloadTooLargeError,
   problemResult,
   type RouteDefinition,
   RouteMatcher,
   UnauthorizedError,
-  ForbiddenError,
-  MethodNotAllowedError,
-  NotFoundError,
   VaultError,
 } from '@kmsvault/core';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, Context } from 'aws-lambda';
@@ -77,12 +77,19 @@ export class ApiGatewayAdapter {
     const found = this.matcher.match(request.method, url.pathname);
     if (found.kind === 'none') throw new NotFoundError();
     if (found.kind === 'method') {
-      throw new MethodNotAllowedError(`${request.method} is not allowed here; use ${found.allowed.join(', ')}.`);
+      throw new MethodNotAllowedError(
+        `${request.method} is not allowed here; use ${found.allowed.join(', ')}.`,
+      );
     }
     const { route, pathParameters } = found.match;
     const handler = this.options.functions[route.function];
     if (handler === undefined) {
-      throw new GatewayError(501, 'not_implemented', 'Not implemented', `The ${route.function} function is not deployed.`);
+      throw new GatewayError(
+        501,
+        'not_implemented',
+        'Not implemented',
+        `The ${route.function} function is not deployed.`,
+      );
     }
     const methodArn = `arn:aws:execute-api:${this.region}:${ACCOUNT_ID}:${API_ID}/${this.stage}/${route.method}${url.pathname}`;
     const headers = singleHeaders(request.headers);
@@ -105,7 +112,10 @@ export class ApiGatewayAdapter {
     }
     let result: APIGatewayAuthorizerResult;
     try {
-      result = await authorizer({ type: 'TOKEN', authorizationToken: token, methodArn }, lambdaContext(requestId, 'authorizer'));
+      result = await authorizer(
+        { type: 'TOKEN', authorizationToken: token, methodArn },
+        lambdaContext(requestId, 'authorizer'),
+      );
     } catch (err) {
       // API Gateway answers 401 when the authorizer fails with "Unauthorized",
       // and 500 for any other authorizer failure.
@@ -183,11 +193,23 @@ export class ApiGatewayAdapter {
     };
   }
 
-  private async invoke(handler: ProxyHandler, event: APIGatewayProxyEvent, requestId: string): Promise<ProxyResult> {
+  private async invoke(
+    handler: ProxyHandler,
+    event: APIGatewayProxyEvent,
+    requestId: string,
+  ): Promise<ProxyResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new GatewayError(504, 'gateway_timeout', 'Gateway timeout', 'The function did not answer in time.')),
+        () =>
+          reject(
+            new GatewayError(
+              504,
+              'gateway_timeout',
+              'Gateway timeout',
+              'The function did not answer in time.',
+            ),
+          ),
         this.timeoutMs,
       );
     });
@@ -223,7 +245,8 @@ function asProxyResult(value: unknown): ProxyResult {
 function fromResult(result: ProxyResult): HttpResponse {
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
-  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k.toLowerCase()] = v.map(String);
+  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[k.toLowerCase()] = v.map(String);
   const body = Buffer.from(result.body ?? '', result.isBase64Encoded === true ? 'base64' : 'utf8');
   return { status: result.statusCode, headers, body };
 }
@@ -239,7 +262,9 @@ function singleHeaders(headers: HttpRequest['headers']): Record<string, string> 
 
 function isText(contentType: string | undefined): boolean {
   if (contentType === undefined) return true;
-  return /^(text\/|application\/([a-z.+-]*json|x-www-form-urlencoded|xml)|multipart\/form-data)/i.test(contentType);
+  return /^(text\/|application\/([a-z.+-]*json|x-www-form-urlencoded|xml)|multipart\/form-data)/i.test(
+    contentType,
+  );
 }
 
 /** Evaluates an authorizer's policy for one method ARN: an explicit Deny wins, then an Allow. */

@@ -92,7 +92,9 @@ export class LocalApiServer {
   }
 
   private tooLarge(res: ServerResponse): void {
-    const result = problemResult(new PayloadTooLargeError(`The request body is over ${MAX_PAYLOAD_BYTES} bytes.`));
+    const result = problemResult(
+      new PayloadTooLargeError(`The request body is over ${MAX_PAYLOAD_BYTES} bytes.`),
+    );
     res.writeHead(result.statusCode, { ...result.headers, connection: 'close' });
     res.end(result.body);
   }

@@ -1,6 +1,6 @@
 import {
-  constants as cryptoConstants,
   createHmac,
+  constants as cryptoConstants,
   type KeyObject,
   privateDecrypt,
   publicEncrypt,
@@ -127,7 +127,8 @@ export class KmsEmulator {
       throw new KmsError('ValidationException', `KeyUsage '${usage}' is not valid for KeySpec '${spec}'`);
     }
     const description = optionalString(input, 'Description') ?? '';
-    if (description.length > 8192) throw new KmsError('ValidationException', 'Description is over 8192 characters');
+    if (description.length > 8192)
+      throw new KmsError('ValidationException', 'Description is over 8192 characters');
     const keyId = randomUUID();
     const key: KeyRecord = {
       keyId,
@@ -201,12 +202,18 @@ export class KmsEmulator {
   private setRotation(input: Input, enabled: boolean): Output {
     const key = this.usable(this.resolve(input.KeyId));
     if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-      throw new KmsError('UnsupportedOperationException', `${key.arn} is a ${key.keySpec} key; only symmetric keys rotate`);
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${key.arn} is a ${key.keySpec} key; only symmetric keys rotate`,
+      );
     }
     if (enabled) {
       const period = optionalInteger(input, 'RotationPeriodInDays') ?? 365;
       if (period < 90 || period > 2560) {
-        throw new KmsError('ValidationException', `RotationPeriodInDays ${period} is not between 90 and 2560`);
+        throw new KmsError(
+          'ValidationException',
+          `RotationPeriodInDays ${period} is not between 90 and 2560`,
+        );
       }
       key.rotationPeriodInDays = period;
     }
@@ -230,7 +237,10 @@ export class KmsEmulator {
   private rotateOnDemand(input: Input): Output {
     const key = this.usable(this.resolve(input.KeyId));
     if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-      throw new KmsError('UnsupportedOperationException', `${key.arn} is a ${key.keySpec} key; only symmetric keys rotate`);
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${key.arn} is a ${key.keySpec} key; only symmetric keys rotate`,
+      );
     }
     key.materials.push(newMaterial(key.keySpec));
     key.lastRotatedAt = Date.now();
@@ -255,7 +265,10 @@ export class KmsEmulator {
   private createAlias(input: Input): Output {
     const name = validAliasName(requiredString(input, 'AliasName'));
     if (this.state.aliases[name] !== undefined) {
-      throw new KmsError('AlreadyExistsException', `An alias with the name ${this.aliasArn(name)} already exists`);
+      throw new KmsError(
+        'AlreadyExistsException',
+        `An alias with the name ${this.aliasArn(name)} already exists`,
+      );
     }
     const target = this.resolveTarget(input.TargetKeyId);
     this.state.aliases[name] = { aliasName: name, targetKeyId: target.keyId, createdAt: Date.now() };
@@ -266,7 +279,8 @@ export class KmsEmulator {
   private updateAlias(input: Input): Output {
     const name = requiredString(input, 'AliasName');
     const alias = this.state.aliases[name];
-    if (alias === undefined) throw new KmsError('NotFoundException', `Alias ${this.aliasArn(name)} is not found.`);
+    if (alias === undefined)
+      throw new KmsError('NotFoundException', `Alias ${this.aliasArn(name)} is not found.`);
     alias.targetKeyId = this.resolveTarget(input.TargetKeyId).keyId;
     this.save();
     return {};
@@ -331,7 +345,8 @@ export class KmsEmulator {
   private reEncrypt(input: Input): Output {
     const blob = requiredBlob(input, 'CiphertextBlob');
     const sourceAlgorithm = optionalString(input, 'SourceEncryptionAlgorithm') ?? 'SYMMETRIC_DEFAULT';
-    const destinationAlgorithm = optionalString(input, 'DestinationEncryptionAlgorithm') ?? 'SYMMETRIC_DEFAULT';
+    const destinationAlgorithm =
+      optionalString(input, 'DestinationEncryptionAlgorithm') ?? 'SYMMETRIC_DEFAULT';
     const destination = this.forUsage(this.resolve(input.DestinationKeyId), 'ENCRYPT_DECRYPT', 'ReEncrypt');
     const { key: source, plaintext } = this.open(
       blob,
@@ -362,7 +377,10 @@ export class KmsEmulator {
     const operation = withPlaintext ? 'GenerateDataKey' : 'GenerateDataKeyWithoutPlaintext';
     const key = this.forUsage(this.resolve(input.KeyId), 'ENCRYPT_DECRYPT', operation);
     if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-      throw new KmsError('InvalidKeyUsageException', `${key.arn} is not a symmetric key; ${operation} needs one`);
+      throw new KmsError(
+        'InvalidKeyUsageException',
+        `${key.arn} is not a symmetric key; ${operation} needs one`,
+      );
     }
     const spec = optionalString(input, 'KeySpec');
     const count = optionalInteger(input, 'NumberOfBytes');
@@ -378,7 +396,10 @@ export class KmsEmulator {
     } else {
       length = count as number;
       if (length < 1 || length > MAX_DATA_KEY_BYTES) {
-        throw new KmsError('ValidationException', `NumberOfBytes ${length} is not between 1 and ${MAX_DATA_KEY_BYTES}`);
+        throw new KmsError(
+          'ValidationException',
+          `NumberOfBytes ${length} is not between 1 and ${MAX_DATA_KEY_BYTES}`,
+        );
       }
     }
     const plaintext = randomBytes(length);
@@ -393,7 +414,10 @@ export class KmsEmulator {
   private generateRandom(input: Input): Output {
     const count = optionalInteger(input, 'NumberOfBytes');
     if (count === undefined || count < 1 || count > MAX_RANDOM_BYTES) {
-      throw new KmsError('ValidationException', `NumberOfBytes ${count} is not between 1 and ${MAX_RANDOM_BYTES}`);
+      throw new KmsError(
+        'ValidationException',
+        `NumberOfBytes ${count} is not between 1 and ${MAX_RANDOM_BYTES}`,
+      );
     }
     return { Plaintext: randomBytes(count).toString('base64') };
   }
@@ -430,7 +454,10 @@ export class KmsEmulator {
     if (messageType !== 'RAW') {
       // node:crypto cannot sign a precomputed digest for ECDSA or PSS, so the
       // emulator does not pretend to: callers send RAW messages.
-      throw new KmsError('UnsupportedOperationException', `MessageType '${messageType}' is not emulated; use RAW`);
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `MessageType '${messageType}' is not emulated; use RAW`,
+      );
     }
     const algorithm = requiredString(input, 'SigningAlgorithm');
     if (!signingAlgorithmsFor(key.keySpec).includes(algorithm)) {
@@ -449,7 +476,10 @@ export class KmsEmulator {
       throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
     }
     if (key.keySpec === 'SYMMETRIC_DEFAULT' || key.keySpec === 'HMAC_256') {
-      throw new KmsError('UnsupportedOperationException', `${key.arn} is a ${key.keySpec} key and has no public key`);
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${key.arn} is a ${key.keySpec} key and has no public key`,
+      );
     }
     const der = publicKeyOf(current(key)).export({ type: 'spki', format: 'der' });
     const out: Output = {
@@ -467,7 +497,9 @@ export class KmsEmulator {
   private generateMac(input: Input): Output {
     const key = this.forUsage(this.resolve(input.KeyId), 'GENERATE_VERIFY_MAC', 'GenerateMac');
     const { message, algorithm } = this.macInput(input);
-    const mac = createHmac('sha256', secretOf(current(key))).update(message).digest();
+    const mac = createHmac('sha256', secretOf(current(key)))
+      .update(message)
+      .digest();
     return { KeyId: key.arn, Mac: mac.toString('base64'), MacAlgorithm: algorithm };
   }
 
@@ -475,7 +507,9 @@ export class KmsEmulator {
     const key = this.forUsage(this.resolve(input.KeyId), 'GENERATE_VERIFY_MAC', 'VerifyMac');
     const { message, algorithm } = this.macInput(input);
     const given = requiredBlob(input, 'Mac');
-    const expected = createHmac('sha256', secretOf(current(key))).update(message).digest();
+    const expected = createHmac('sha256', secretOf(current(key)))
+      .update(message)
+      .digest();
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new KmsError('KMSInvalidMacException', 'the MAC is not valid');
     }
@@ -504,13 +538,19 @@ export class KmsEmulator {
   ): Buffer {
     if (key.keySpec === 'SYMMETRIC_DEFAULT') {
       if (algorithm !== 'SYMMETRIC_DEFAULT') {
-        throw new KmsError('InvalidKeyUsageException', `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`);
+        throw new KmsError(
+          'InvalidKeyUsageException',
+          `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`,
+        );
       }
       return sealSymmetric(key.keyId, current(key), plaintext, context);
     }
     const hash = RSA_ENCRYPTION_ALGORITHMS[algorithm];
     if (hash === undefined) {
-      throw new KmsError('InvalidKeyUsageException', `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`);
+      throw new KmsError(
+        'InvalidKeyUsageException',
+        `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`,
+      );
     }
     if (context !== undefined && Object.keys(context).length > 0) {
       throw new KmsError('ValidationException', 'EncryptionContext is not supported with asymmetric keys');
@@ -519,7 +559,10 @@ export class KmsEmulator {
     const hashBytes = hash === 'sha1' ? 20 : 32;
     const max = modulusBytes - 2 * hashBytes - 2;
     if (plaintext.length > max) {
-      throw new KmsError('ValidationException', `Plaintext is over ${max} bytes, the limit of ${algorithm} on ${key.keySpec}`);
+      throw new KmsError(
+        'ValidationException',
+        `Plaintext is over ${max} bytes, the limit of ${algorithm} on ${key.keySpec}`,
+      );
     }
     return publicEncrypt(
       { key: publicKeyOf(current(key)), padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash },
@@ -538,33 +581,54 @@ export class KmsEmulator {
       const key = this.forUsage(named, 'ENCRYPT_DECRYPT', 'Decrypt');
       const hash = RSA_ENCRYPTION_ALGORITHMS[algorithm];
       if (hash === undefined) {
-        throw new KmsError('InvalidKeyUsageException', `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`);
+        throw new KmsError(
+          'InvalidKeyUsageException',
+          `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`,
+        );
       }
       try {
         const plaintext = privateDecrypt(
-          { key: privateKeyOf(current(key)), padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash },
+          {
+            key: privateKeyOf(current(key)),
+            padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING,
+            oaepHash: hash,
+          },
           blob,
         );
         return { key, plaintext };
       } catch {
-        throw new KmsError('InvalidCiphertextException', 'the ciphertext is invalid for this key and algorithm');
+        throw new KmsError(
+          'InvalidCiphertextException',
+          'the ciphertext is invalid for this key and algorithm',
+        );
       }
     }
     const parsed = parseSymmetricBlob(blob);
     if (parsed === undefined) {
-      throw new KmsError('InvalidCiphertextException', 'the ciphertext is not a KMS symmetric ciphertext blob');
+      throw new KmsError(
+        'InvalidCiphertextException',
+        'the ciphertext is not a KMS symmetric ciphertext blob',
+      );
     }
     if (algorithm !== 'SYMMETRIC_DEFAULT') {
-      throw new KmsError('InvalidKeyUsageException', `EncryptionAlgorithm '${algorithm}' is not valid for a symmetric ciphertext`);
+      throw new KmsError(
+        'InvalidKeyUsageException',
+        `EncryptionAlgorithm '${algorithm}' is not valid for a symmetric ciphertext`,
+      );
     }
     const owner = this.state.keys[parsed.keyId];
-    if (owner === undefined) throw new KmsError('InvalidCiphertextException', 'the ciphertext names no known key');
+    if (owner === undefined)
+      throw new KmsError('InvalidCiphertextException', 'the ciphertext names no known key');
     if (named !== undefined && named.keyId !== owner.keyId) {
-      throw new KmsError('IncorrectKeyException', 'the key ID in the request does not identify the key that encrypted the ciphertext');
+      throw new KmsError(
+        'IncorrectKeyException',
+        'the key ID in the request does not identify the key that encrypted the ciphertext',
+      );
     }
     const key = this.forUsage(owner, 'ENCRYPT_DECRYPT', 'Decrypt');
     const material = key.materials.find((m) => m.id === parsed.materialId);
-    if (material === undefined) throw new KmsError('InvalidCiphertextException', 'the ciphertext names unknown key material');
+    if (material === undefined)
+      throw new KmsError('InvalidCiphertextException', 'the ciphertext names unknown key material');
     return { key, plaintext: openSymmetric(parsed, material, context) };
   }
 
@@ -578,7 +642,8 @@ export class KmsEmulator {
     if (arn !== null) id = arn[1] === 'alias' ? `alias/${arn[2]}` : (arn[2] as string);
     if (id.startsWith('alias/')) {
       const alias = this.state.aliases[id];
-      if (alias === undefined) throw new KmsError('NotFoundException', `Alias ${this.aliasArn(id)} is not found.`);
+      if (alias === undefined)
+        throw new KmsError('NotFoundException', `Alias ${this.aliasArn(id)} is not found.`);
       id = alias.targetKeyId;
     }
     const key = this.state.keys[id];
@@ -676,7 +741,10 @@ function seconds(ms: number): number {
 
 function validAliasName(name: string): string {
   if (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(name)) {
-    throw new KmsError('ValidationException', `AliasName '${name}' must be alias/ followed by letters, digits, /, _ or -`);
+    throw new KmsError(
+      'ValidationException',
+      `AliasName '${name}' must be alias/ followed by letters, digits, /, _ or -`,
+    );
   }
   if (name.startsWith('alias/aws/')) {
     throw new KmsError('InvalidAliasNameException', `AliasName '${name}' is reserved for AWS managed keys`);
@@ -713,7 +781,8 @@ function requiredBlob(input: Input, field: string): Buffer {
   if (typeof value !== 'string' || value.length === 0) {
     throw new KmsError('ValidationException', `${field} is required`);
   }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw new KmsError('SerializationException', `${field} is not base64`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+    throw new KmsError('SerializationException', `${field} is not base64`);
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length === 0) throw new KmsError('ValidationException', `${field} must not be empty`);
   return bytes;
@@ -733,7 +802,8 @@ function optionalContext(input: Input, field: string): Record<string, string> | 
 
 function paginate<T>(all: readonly T[], input: Input): { page: T[]; next?: string } {
   const limit = optionalInteger(input, 'Limit') ?? 100;
-  if (limit < 1 || limit > 1000) throw new KmsError('ValidationException', `Limit ${limit} is not between 1 and 1000`);
+  if (limit < 1 || limit > 1000)
+    throw new KmsError('ValidationException', `Limit ${limit} is not between 1 and 1000`);
   const marker = optionalString(input, 'Marker');
   let start = 0;
   if (marker !== undefined) {

@@ -50,7 +50,8 @@ export function newMaterial(spec: KeySpec): KeyMaterial {
 }
 
 export function privateKeyOf(material: KeyMaterial): KeyObject {
-  if (material.privateKeyPem === undefined) throw new KmsError('KMSInternalException', 'key has no private part');
+  if (material.privateKeyPem === undefined)
+    throw new KmsError('KMSInternalException', 'key has no private part');
   return createPrivateKey(material.privateKeyPem);
 }
 
@@ -122,6 +123,9 @@ export function openSymmetric(
     decipher.setAuthTag(parsed.tag);
     return Buffer.concat([decipher.update(parsed.body), decipher.final()]);
   } catch {
-    throw new KmsError('InvalidCiphertextException', 'the ciphertext is invalid or its encryption context does not match');
+    throw new KmsError(
+      'InvalidCiphertextException',
+      'the ciphertext is invalid or its encryption context does not match',
+    );
   }
 }

@@ -101,7 +101,10 @@ export class KmsEmulatorServer {
     }
     const target = req.headers['x-amz-target'];
     if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
-      return sendError(res, new KmsError('UnknownOperationException', 'X-Amz-Target must be TrentService.<Operation>'));
+      return sendError(
+        res,
+        new KmsError('UnknownOperationException', 'X-Amz-Target must be TrentService.<Operation>'),
+      );
     }
     const operation = target.slice(TARGET_PREFIX.length);
     this.calls[operation] = (this.calls[operation] ?? 0) + 1;
@@ -111,7 +114,8 @@ export class KmsEmulatorServer {
       let input: Record<string, unknown>;
       try {
         const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          throw new Error('not an object');
         input = parsed as Record<string, unknown>;
       } catch {
         throw new KmsError('SerializationException', 'the request body is not a JSON object');
@@ -119,7 +123,9 @@ export class KmsEmulatorServer {
       send(res, 200, this.emulator.handle(operation, input));
     } catch (err) {
       const error =
-        err instanceof KmsError ? err : new KmsError('KMSInternalException', (err as Error).message ?? 'internal error');
+        err instanceof KmsError
+          ? err
+          : new KmsError('KMSInternalException', (err as Error).message ?? 'internal error');
       this.errors[operation] = (this.errors[operation] ?? 0) + 1;
       sendError(res, error);
     }

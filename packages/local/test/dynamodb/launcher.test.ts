@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from '../../src/clients';
 import { DynamoDbLocal } from '../../src/dynamodb';
 
@@ -94,7 +99,9 @@ describe('Class: DynamoDbLocal', () => {
       });
       setInterval(() => {}, 1000);
     `;
-    const parent = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const javaPid = await new Promise<number>((resolve, reject) => {
       let out = '';
       parent.stdout.on('data', (chunk: Buffer) => {

@@ -1,25 +1,59 @@
 import type { RouteDefinition } from '@kmsvault/core';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from 'aws-lambda';
-import { ApiGatewayAdapter, LocalApiServer, MAX_PAYLOAD_BYTES, type ProxyHandler, type TokenAuthorizer } from '../../src/gateway';
+import {
+  ApiGatewayAdapter,
+  LocalApiServer,
+  MAX_PAYLOAD_BYTES,
+  type ProxyHandler,
+  type TokenAuthorizer,
+} from '../../src/gateway';
 
 const routes: RouteDefinition[] = [
-  { operationId: 'open', method: 'POST', path: '/v1/open/{name}', function: 'auth', auth: 'none', summary: 'public' },
-  { operationId: 'closed', method: 'GET', path: '/v1/closed/{id}', function: 'secrets', auth: 'bearer', summary: 'private' },
+  {
+    operationId: 'open',
+    method: 'POST',
+    path: '/v1/open/{name}',
+    function: 'auth',
+    auth: 'none',
+    summary: 'public',
+  },
+  {
+    operationId: 'closed',
+    method: 'GET',
+    path: '/v1/closed/{id}',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'private',
+  },
 ];
 
-function policy(effect: 'Allow' | 'Deny', resource: string, context?: Record<string, string>): APIGatewayAuthorizerResult {
+function policy(
+  effect: 'Allow' | 'Deny',
+  resource: string,
+  context?: Record<string, string>,
+): APIGatewayAuthorizerResult {
   return {
     principalId: 'user-1',
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] },
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+    },
     ...(context ? { context } : {}),
   };
 }
 
-function setup(authorizer?: TokenAuthorizer, overrides: Partial<Record<'auth' | 'secrets', ProxyHandler>> = {}) {
+function setup(
+  authorizer?: TokenAuthorizer,
+  overrides: Partial<Record<'auth' | 'secrets', ProxyHandler>> = {},
+) {
   const events: APIGatewayProxyEvent[] = [];
   const echo: ProxyHandler = async (event) => {
     events.push(event);
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: true }) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ok: true }),
+    };
   };
   const adapter = new ApiGatewayAdapter({
     routes,
@@ -44,7 +78,12 @@ describe('Class: ApiGatewayAdapter', () => {
 
     // Act
     const response = await adapter.handle(
-      request('POST', '/v1/open/a%2Fb?x=1&x=2&y=3', { 'content-type': 'application/json', 'x-Custom': 'v' }, '{"k":1}'),
+      request(
+        'POST',
+        '/v1/open/a%2Fb?x=1&x=2&y=3',
+        { 'content-type': 'application/json', 'x-Custom': 'v' },
+        '{"k":1}',
+      ),
     );
 
     // Assert
@@ -66,8 +105,14 @@ describe('Class: ApiGatewayAdapter', () => {
 
   it('passes a binary body base64-encoded', async () => {
     const { adapter, events } = setup();
-    await adapter.handle({ ...request('POST', '/v1/open/x', { 'content-type': 'application/octet-stream' }), body: Buffer.from([0, 255, 1]) });
-    expect(events[0]).toMatchObject({ body: Buffer.from([0, 255, 1]).toString('base64'), isBase64Encoded: true });
+    await adapter.handle({
+      ...request('POST', '/v1/open/x', { 'content-type': 'application/octet-stream' }),
+      body: Buffer.from([0, 255, 1]),
+    });
+    expect(events[0]).toMatchObject({
+      body: Buffer.from([0, 255, 1]).toString('base64'),
+      isBase64Encoded: true,
+    });
   });
 
   it('answers 401 without calling the authorizer when a protected route has no Authorization header', async () => {
@@ -93,17 +138,28 @@ describe('Class: ApiGatewayAdapter', () => {
     const broken = setup(async () => {
       throw new Error('boom');
     });
-    expect((await unauthorized.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status).toBe(401);
-    expect((await broken.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status).toBe(500);
+    expect(
+      (await unauthorized.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' })))
+        .status,
+    ).toBe(401);
+    expect(
+      (await broken.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status,
+    ).toBe(500);
     expect(unauthorized.events).toHaveLength(0);
     expect(broken.events).toHaveLength(0);
   });
 
   it('answers 403 when the policy denies or does not cover the method ARN', async () => {
     const deny = setup(async ({ methodArn }) => policy('Deny', methodArn));
-    const elsewhere = setup(async () => policy('Allow', 'arn:aws:execute-api:us-east-1:111122223333:other/*'));
-    expect((await deny.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status).toBe(403);
-    expect((await elsewhere.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status).toBe(403);
+    const elsewhere = setup(async () =>
+      policy('Allow', 'arn:aws:execute-api:us-east-1:111122223333:other/*'),
+    );
+    expect(
+      (await deny.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status,
+    ).toBe(403);
+    expect(
+      (await elsewhere.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status,
+    ).toBe(403);
   });
 
   it('runs the authorizer with the token and method ARN, and hands its context to the handler', async () => {
@@ -112,7 +168,9 @@ describe('Class: ApiGatewayAdapter', () => {
     const { adapter, events } = setup(async ({ authorizationToken, methodArn }) => {
       seen.token = authorizationToken;
       seen.arn = methodArn;
-      return policy('Allow', 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/*', { userId: 'u-42' });
+      return policy('Allow', 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/*', {
+        userId: 'u-42',
+      });
     });
 
     // Act
@@ -120,7 +178,10 @@ describe('Class: ApiGatewayAdapter', () => {
 
     // Assert
     expect(response.status).toBe(200);
-    expect(seen).toEqual({ token: 'Bearer tok', arn: 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/GET/v1/closed/7' });
+    expect(seen).toEqual({
+      token: 'Bearer tok',
+      arn: 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/GET/v1/closed/7',
+    });
     expect(events[0]?.requestContext.authorizer).toEqual({ principalId: 'user-1', userId: 'u-42' });
   });
 
@@ -140,7 +201,9 @@ describe('Class: ApiGatewayAdapter', () => {
       },
     });
     const malformed = setup(undefined, { auth: async () => 'nope' });
-    const slow = setup(undefined, { auth: () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200 }), 2_000)) });
+    const slow = setup(undefined, {
+      auth: () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200 }), 2_000)),
+    });
     const thrown = await throwing.adapter.handle(request('POST', '/v1/open/x'));
     expect(thrown.status).toBe(502);
     expect(thrown.body.toString()).not.toContain('secret detail');
@@ -159,7 +222,11 @@ describe('Class: ApiGatewayAdapter', () => {
       }),
     });
     const response = await adapter.handle(request('POST', '/v1/open/x'));
-    expect(response).toEqual({ status: 201, headers: { etag: '"3"', 'set-cookie': ['a=1', 'b=2'] }, body: Buffer.from('bin') });
+    expect(response).toEqual({
+      status: 201,
+      headers: { etag: '"3"', 'set-cookie': ['a=1', 'b=2'] },
+      body: Buffer.from('bin'),
+    });
   });
 });
 
@@ -172,7 +239,10 @@ describe('Class: LocalApiServer', () => {
 
     try {
       // Act
-      const tooLarge = await fetch(`${url}/v1/open/x`, { method: 'POST', body: Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 97) });
+      const tooLarge = await fetch(`${url}/v1/open/x`, {
+        method: 'POST',
+        body: Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 97),
+      });
       const fits = await fetch(`${url}/v1/open/x`, { method: 'POST', body: Buffer.alloc(1024, 97) });
 
       // Assert

@@ -1,9 +1,9 @@
 import {
-  constants as cryptoConstants,
   createHmac,
   createPublicKey,
-  publicEncrypt,
+  constants as cryptoConstants,
   verify as cryptoVerify,
+  publicEncrypt,
 } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,13 +31,13 @@ import {
   InvalidAliasNameException,
   InvalidCiphertextException,
   InvalidKeyUsageException,
-  KMSClient,
+  type KeySpec,
+  type KeyUsageType,
+  type KMSClient,
   KMSInternalException,
   KMSInvalidMacException,
   KMSInvalidSignatureException,
   KMSInvalidStateException,
-  type KeySpec,
-  type KeyUsageType,
   ListAliasesCommand,
   ListKeyRotationsCommand,
   ListKeysCommand,
@@ -71,8 +71,13 @@ describe('Class: KmsEmulatorServer', () => {
     await server.stop();
   });
 
-  const createKey = async (KeySpec: KeySpec = 'SYMMETRIC_DEFAULT', KeyUsage: KeyUsageType = 'ENCRYPT_DECRYPT') => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ KeySpec, KeyUsage, Description: `${KeySpec} test key` }));
+  const createKey = async (
+    KeySpec: KeySpec = 'SYMMETRIC_DEFAULT',
+    KeyUsage: KeyUsageType = 'ENCRYPT_DECRYPT',
+  ) => {
+    const { KeyMetadata } = await kms.send(
+      new CreateKeyCommand({ KeySpec, KeyUsage, Description: `${KeySpec} test key` }),
+    );
     return KeyMetadata?.KeyId as string;
   };
 
@@ -149,7 +154,9 @@ describe('Class: KmsEmulatorServer', () => {
       await kms.send(new CreateAliasCommand({ AliasName: 'alias/kmsvault/test', TargetKeyId: first }));
 
       // Act
-      const byName = await kms.send(new EncryptCommand({ KeyId: 'alias/kmsvault/test', Plaintext: text('hi') }));
+      const byName = await kms.send(
+        new EncryptCommand({ KeyId: 'alias/kmsvault/test', Plaintext: text('hi') }),
+      );
       const byArn = await kms.send(
         new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:111122223333:alias/kmsvault/test' }),
       );
@@ -202,7 +209,11 @@ describe('Class: KmsEmulatorServer', () => {
     it('round-trips with an encryption context in any key order, without a KeyId on Decrypt', async () => {
       // Act
       const { CiphertextBlob } = await kms.send(
-        new EncryptCommand({ KeyId: keyId, Plaintext: text('secret'), EncryptionContext: { a: '1', b: '2' } }),
+        new EncryptCommand({
+          KeyId: keyId,
+          Plaintext: text('secret'),
+          EncryptionContext: { a: '1', b: '2' },
+        }),
       );
       const { Plaintext, KeyId } = await kms.send(
         new DecryptCommand({ CiphertextBlob, EncryptionContext: { b: '2', a: '1' } }),
@@ -221,11 +232,15 @@ describe('Class: KmsEmulatorServer', () => {
       await expect(
         kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { userId: 'mallory' } })),
       ).rejects.toBeInstanceOf(InvalidCiphertextException);
-      await expect(kms.send(new DecryptCommand({ CiphertextBlob }))).rejects.toBeInstanceOf(InvalidCiphertextException);
+      await expect(kms.send(new DecryptCommand({ CiphertextBlob }))).rejects.toBeInstanceOf(
+        InvalidCiphertextException,
+      );
     });
 
     it('throws InvalidCiphertextException for a tampered blob, every byte position', async () => {
-      const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('tamper me') }));
+      const { CiphertextBlob } = await kms.send(
+        new EncryptCommand({ KeyId: keyId, Plaintext: text('tamper me') }),
+      );
       const blob = Buffer.from(CiphertextBlob as Uint8Array);
       for (let i = 0; i < blob.length; i += 7) {
         const tampered = Buffer.from(blob);
@@ -258,9 +273,9 @@ describe('Class: KmsEmulatorServer', () => {
 
     it('throws InvalidKeyUsageException when encrypting with a signing key', async () => {
       const signing = await createKey('ECC_NIST_P256', 'SIGN_VERIFY');
-      await expect(kms.send(new EncryptCommand({ KeyId: signing, Plaintext: text('x') }))).rejects.toBeInstanceOf(
-        InvalidKeyUsageException,
-      );
+      await expect(
+        kms.send(new EncryptCommand({ KeyId: signing, Plaintext: text('x') })),
+      ).rejects.toBeInstanceOf(InvalidKeyUsageException);
     });
 
     it('re-encrypts under another key and context without returning plaintext', async () => {
@@ -290,7 +305,11 @@ describe('Class: KmsEmulatorServer', () => {
       expect(Buffer.from(opened.Plaintext as Uint8Array).toString()).toBe('moved');
       await expect(
         kms.send(
-          new ReEncryptCommand({ CiphertextBlob, SourceEncryptionContext: { v: 'x' }, DestinationKeyId: destination }),
+          new ReEncryptCommand({
+            CiphertextBlob,
+            SourceEncryptionContext: { v: 'x' },
+            DestinationKeyId: destination,
+          }),
         ),
       ).rejects.toBeInstanceOf(InvalidCiphertextException);
     });
@@ -303,7 +322,11 @@ describe('Class: KmsEmulatorServer', () => {
         // Arrange
         const keyId = await createKey(spec, 'ENCRYPT_DECRYPT');
         const { PublicKey, EncryptionAlgorithms } = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
-        const publicKey = createPublicKey({ key: Buffer.from(PublicKey as Uint8Array), format: 'der', type: 'spki' });
+        const publicKey = createPublicKey({
+          key: Buffer.from(PublicKey as Uint8Array),
+          format: 'der',
+          type: 'spki',
+        });
 
         // Act
         const local = publicEncrypt(
@@ -311,13 +334,21 @@ describe('Class: KmsEmulatorServer', () => {
           text('hash bytes'),
         );
         const viaKms = await kms.send(
-          new EncryptCommand({ KeyId: keyId, Plaintext: text('hash bytes'), EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }),
+          new EncryptCommand({
+            KeyId: keyId,
+            Plaintext: text('hash bytes'),
+            EncryptionAlgorithm: 'RSAES_OAEP_SHA_1',
+          }),
         );
 
         // Assert
         expect(EncryptionAlgorithms).toEqual(['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256']);
         const opened = await kms.send(
-          new DecryptCommand({ KeyId: keyId, CiphertextBlob: local, EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
+          new DecryptCommand({
+            KeyId: keyId,
+            CiphertextBlob: local,
+            EncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+          }),
         );
         expect(Buffer.from(opened.Plaintext as Uint8Array).toString()).toBe('hash bytes');
         const openedKms = await kms.send(
@@ -340,19 +371,25 @@ describe('Class: KmsEmulatorServer', () => {
       tampered[10] = (tampered[10] as number) ^ 0xff;
       await expect(
         kms.send(
-          new DecryptCommand({ KeyId: keyId, CiphertextBlob: tampered, EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }),
+          new DecryptCommand({
+            KeyId: keyId,
+            CiphertextBlob: tampered,
+            EncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+          }),
         ),
       ).rejects.toBeInstanceOf(InvalidCiphertextException);
       await expect(
-        kms.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' })),
+        kms.send(
+          new DecryptCommand({ KeyId: keyId, CiphertextBlob, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }),
+        ),
       ).rejects.toBeInstanceOf(InvalidCiphertextException);
     });
 
     it('throws InvalidKeyUsageException for the symmetric algorithm on an RSA key', async () => {
       const keyId = await createKey('RSA_2048', 'ENCRYPT_DECRYPT');
-      await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') }))).rejects.toBeInstanceOf(
-        InvalidKeyUsageException,
-      );
+      await expect(
+        kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') })),
+      ).rejects.toBeInstanceOf(InvalidKeyUsageException);
     });
   });
 
@@ -363,10 +400,18 @@ describe('Class: KmsEmulatorServer', () => {
       const context = { purpose: 'user-key', userId: 'u1' };
 
       // Act
-      const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: context }));
-      const opened = await kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob, EncryptionContext: context }));
+      const dk = await kms.send(
+        new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: context }),
+      );
+      const opened = await kms.send(
+        new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob, EncryptionContext: context }),
+      );
       const bare = await kms.send(
-        new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, NumberOfBytes: 64, EncryptionContext: context }),
+        new GenerateDataKeyWithoutPlaintextCommand({
+          KeyId: keyId,
+          NumberOfBytes: 64,
+          EncryptionContext: context,
+        }),
       );
       const bareOpened = await kms.send(
         new DecryptCommand({ CiphertextBlob: bare.CiphertextBlob, EncryptionContext: context }),
@@ -381,7 +426,9 @@ describe('Class: KmsEmulatorServer', () => {
 
     it('throws ValidationException without exactly one of KeySpec and NumberOfBytes', async () => {
       const keyId = await createKey();
-      await expect(kms.send(new GenerateDataKeyCommand({ KeyId: keyId }))).rejects.toMatchObject({ name: 'ValidationException' });
+      await expect(kms.send(new GenerateDataKeyCommand({ KeyId: keyId }))).rejects.toMatchObject({
+        name: 'ValidationException',
+      });
       await expect(
         kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', NumberOfBytes: 32 })),
       ).rejects.toMatchObject({ name: 'ValidationException' });
@@ -404,8 +451,12 @@ describe('Class: KmsEmulatorServer', () => {
     });
 
     it('throws ValidationException outside 1..1024 bytes', async () => {
-      await expect(kms.send(new GenerateRandomCommand({ NumberOfBytes: 1025 }))).rejects.toMatchObject({ name: 'ValidationException' });
-      await expect(kms.send(new GenerateRandomCommand({}))).rejects.toMatchObject({ name: 'ValidationException' });
+      await expect(kms.send(new GenerateRandomCommand({ NumberOfBytes: 1025 }))).rejects.toMatchObject({
+        name: 'ValidationException',
+      });
+      await expect(kms.send(new GenerateRandomCommand({}))).rejects.toMatchObject({
+        name: 'ValidationException',
+      });
     });
   });
 
@@ -416,30 +467,44 @@ describe('Class: KmsEmulatorServer', () => {
       ['RSA_2048', 'RSASSA_PSS_SHA_256', 'sha256', cryptoConstants.RSA_PKCS1_PSS_PADDING],
       ['RSA_3072', 'RSASSA_PKCS1_V1_5_SHA_384', 'sha384', cryptoConstants.RSA_PKCS1_PADDING],
       ['RSA_4096', 'RSASSA_PSS_SHA_512', 'sha512', cryptoConstants.RSA_PKCS1_PSS_PADDING],
-    ] as const)('signs with %s %s in KMS format, verified by node:crypto and by Verify', async (spec, alg, hash, padding) => {
-      // Arrange
-      const keyId = await createKey(spec, 'SIGN_VERIFY');
-      const message = text('header.payload');
+    ] as const)(
+      'signs with %s %s in KMS format, verified by node:crypto and by Verify',
+      async (spec, alg, hash, padding) => {
+        // Arrange
+        const keyId = await createKey(spec, 'SIGN_VERIFY');
+        const message = text('header.payload');
 
-      // Act
-      const signed = await kms.send(new SignCommand({ KeyId: keyId, Message: message, SigningAlgorithm: alg }));
-      const { PublicKey, SigningAlgorithms } = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
-      const verified = await kms.send(
-        new VerifyCommand({ KeyId: keyId, Message: message, Signature: signed.Signature, SigningAlgorithm: alg }),
-      );
+        // Act
+        const signed = await kms.send(
+          new SignCommand({ KeyId: keyId, Message: message, SigningAlgorithm: alg }),
+        );
+        const { PublicKey, SigningAlgorithms } = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+        const verified = await kms.send(
+          new VerifyCommand({
+            KeyId: keyId,
+            Message: message,
+            Signature: signed.Signature,
+            SigningAlgorithm: alg,
+          }),
+        );
 
-      // Assert
-      const publicKey = createPublicKey({ key: Buffer.from(PublicKey as Uint8Array), format: 'der', type: 'spki' });
-      const signature = Buffer.from(signed.Signature as Uint8Array);
-      const key =
-        padding === undefined
-          ? { key: publicKey, dsaEncoding: 'der' as const }
-          : { key: publicKey, padding, saltLength: cryptoConstants.RSA_PSS_SALTLEN_DIGEST };
-      expect(cryptoVerify(hash, message, key, signature)).toBe(true);
-      if (padding === undefined) expect(signature[0]).toBe(0x30); // DER SEQUENCE, as KMS returns
-      expect(SigningAlgorithms).toContain(alg);
-      expect(verified.SignatureValid).toBe(true);
-    });
+        // Assert
+        const publicKey = createPublicKey({
+          key: Buffer.from(PublicKey as Uint8Array),
+          format: 'der',
+          type: 'spki',
+        });
+        const signature = Buffer.from(signed.Signature as Uint8Array);
+        const key =
+          padding === undefined
+            ? { key: publicKey, dsaEncoding: 'der' as const }
+            : { key: publicKey, padding, saltLength: cryptoConstants.RSA_PSS_SALTLEN_DIGEST };
+        expect(cryptoVerify(hash, message, key, signature)).toBe(true);
+        if (padding === undefined) expect(signature[0]).toBe(0x30); // DER SEQUENCE, as KMS returns
+        expect(SigningAlgorithms).toContain(alg);
+        expect(verified.SignatureValid).toBe(true);
+      },
+    );
 
     it('throws KMSInvalidSignatureException for a tampered message or signature', async () => {
       const keyId = await createKey('ECC_NIST_P256', 'SIGN_VERIFY');
@@ -447,12 +512,26 @@ describe('Class: KmsEmulatorServer', () => {
         new SignCommand({ KeyId: keyId, Message: text('m'), SigningAlgorithm: 'ECDSA_SHA_256' }),
       );
       await expect(
-        kms.send(new VerifyCommand({ KeyId: keyId, Message: text('n'), Signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
+        kms.send(
+          new VerifyCommand({
+            KeyId: keyId,
+            Message: text('n'),
+            Signature,
+            SigningAlgorithm: 'ECDSA_SHA_256',
+          }),
+        ),
       ).rejects.toBeInstanceOf(KMSInvalidSignatureException);
       const bad = Buffer.from(Signature as Uint8Array);
       bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 1;
       await expect(
-        kms.send(new VerifyCommand({ KeyId: keyId, Message: text('m'), Signature: bad, SigningAlgorithm: 'ECDSA_SHA_256' })),
+        kms.send(
+          new VerifyCommand({
+            KeyId: keyId,
+            Message: text('m'),
+            Signature: bad,
+            SigningAlgorithm: 'ECDSA_SHA_256',
+          }),
+        ),
       ).rejects.toBeInstanceOf(KMSInvalidSignatureException);
     });
 
@@ -484,7 +563,9 @@ describe('Class: KmsEmulatorServer', () => {
       const again = await kms.send(
         new GenerateMacCommand({ KeyId: keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }),
       );
-      const ok = await kms.send(new VerifyMacCommand({ KeyId: keyId, Message: message, Mac, MacAlgorithm: 'HMAC_SHA_256' }));
+      const ok = await kms.send(
+        new VerifyMacCommand({ KeyId: keyId, Message: message, Mac, MacAlgorithm: 'HMAC_SHA_256' }),
+      );
 
       // Assert
       expect(Mac).toHaveLength(32);
@@ -492,7 +573,9 @@ describe('Class: KmsEmulatorServer', () => {
       expect(ok.MacValid).toBe(true);
       const other = createHmac('sha256', 'not the key').update(message).digest();
       await expect(
-        kms.send(new VerifyMacCommand({ KeyId: keyId, Message: message, Mac: other, MacAlgorithm: 'HMAC_SHA_256' })),
+        kms.send(
+          new VerifyMacCommand({ KeyId: keyId, Message: message, Mac: other, MacAlgorithm: 'HMAC_SHA_256' }),
+        ),
       ).rejects.toBeInstanceOf(KMSInvalidMacException);
     });
 
@@ -508,11 +591,13 @@ describe('Class: KmsEmulatorServer', () => {
     it('throws DisabledException on a disabled key and works again once enabled', async () => {
       const keyId = await createKey();
       await kms.send(new DisableKeyCommand({ KeyId: keyId }));
-      await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') }))).rejects.toBeInstanceOf(
-        DisabledException,
-      );
+      await expect(
+        kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') })),
+      ).rejects.toBeInstanceOf(DisabledException);
       await kms.send(new EnableKeyCommand({ KeyId: keyId }));
-      await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') }))).resolves.toBeDefined();
+      await expect(
+        kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') })),
+      ).resolves.toBeDefined();
     });
 
     it('throws KMSInvalidStateException on a key pending deletion, until the deletion is cancelled', async () => {
@@ -521,13 +606,19 @@ describe('Class: KmsEmulatorServer', () => {
       const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') }));
 
       // Act
-      const scheduled = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+      const scheduled = await kms.send(
+        new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }),
+      );
 
       // Assert
       expect(scheduled.KeyState).toBe('PendingDeletion');
       expect(scheduled.DeletionDate?.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
-      await expect(kms.send(new DecryptCommand({ CiphertextBlob }))).rejects.toBeInstanceOf(KMSInvalidStateException);
-      await expect(kms.send(new EnableKeyCommand({ KeyId: keyId }))).rejects.toBeInstanceOf(KMSInvalidStateException);
+      await expect(kms.send(new DecryptCommand({ CiphertextBlob }))).rejects.toBeInstanceOf(
+        KMSInvalidStateException,
+      );
+      await expect(kms.send(new EnableKeyCommand({ KeyId: keyId }))).rejects.toBeInstanceOf(
+        KMSInvalidStateException,
+      );
       await kms.send(new CancelKeyDeletionCommand({ KeyId: keyId }));
       await kms.send(new EnableKeyCommand({ KeyId: keyId }));
       await expect(kms.send(new DecryptCommand({ CiphertextBlob }))).resolves.toBeDefined();
@@ -545,7 +636,9 @@ describe('Class: KmsEmulatorServer', () => {
     it('enables rotation, reports it, and rotates on demand with old ciphertexts still decrypting', async () => {
       // Arrange
       const keyId = await createKey();
-      const before = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('old'), EncryptionContext: { a: 'b' } }));
+      const before = await kms.send(
+        new EncryptCommand({ KeyId: keyId, Plaintext: text('old'), EncryptionContext: { a: 'b' } }),
+      );
 
       // Act
       await kms.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 90 }));
@@ -565,7 +658,10 @@ describe('Class: KmsEmulatorServer', () => {
       const newOpened = await kms.send(new DecryptCommand({ CiphertextBlob: after.CiphertextBlob }));
       expect(Buffer.from(newOpened.Plaintext as Uint8Array).toString()).toBe('new');
       // The material id (bytes 37..52) changed with the rotation.
-      const materialOf = (blob: Uint8Array | undefined) => Buffer.from(blob as Uint8Array).subarray(37, 53).toString('hex');
+      const materialOf = (blob: Uint8Array | undefined) =>
+        Buffer.from(blob as Uint8Array)
+          .subarray(37, 53)
+          .toString('hex');
       expect(materialOf(after.CiphertextBlob)).not.toBe(materialOf(before.CiphertextBlob));
     });
 
@@ -622,12 +718,16 @@ describe('Class: KmsEmulatorServer', () => {
 
       // Act + Assert
       for (let i = 0; i < 2; i++) {
-        await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') }))).rejects.toMatchObject({
+        await expect(
+          kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') })),
+        ).rejects.toMatchObject({
           name: 'ThrottlingException',
         });
       }
       await expect(kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }))).resolves.toBeDefined();
-      await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') }))).resolves.toBeDefined();
+      await expect(
+        kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') })),
+      ).resolves.toBeDefined();
     });
 
     it('answers 503 KMSInternalException while unavailable, until the faults are cleared', async () => {
@@ -647,7 +747,9 @@ describe('Class: KmsEmulatorServer', () => {
 
       // Act
       const result = await retrying.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
-      const stats = (await (await fetch(`${server.endpoint}/_stats`)).json()) as { calls: Record<string, number> };
+      const stats = (await (await fetch(`${server.endpoint}/_stats`)).json()) as {
+        calls: Record<string, number>;
+      };
       retrying.destroy();
 
       // Assert
@@ -701,7 +803,9 @@ describe('Class: FileStateStore', () => {
     await first.start();
     const kms1 = localKmsClient(first.endpoint, { maxAttempts: 1 });
     const { KeyMetadata } = await kms1.send(new CreateKeyCommand({}));
-    const sealed = await kms1.send(new EncryptCommand({ KeyId: KeyMetadata?.KeyId, Plaintext: text('persisted') }));
+    const sealed = await kms1.send(
+      new EncryptCommand({ KeyId: KeyMetadata?.KeyId, Plaintext: text('persisted') }),
+    );
     kms1.destroy();
     await first.stop();
 

@@ -10,7 +10,12 @@ describe('Function: startLocalStack', () => {
     const stack = await startLocalStack({ inMemory: true, dataDir: dir });
     const health = async () => {
       const response = await fetch(`${stack.info.apiUrl}/v1/health`);
-      return { status: response.status, type: response.headers.get('content-type'), retry: response.headers.get('retry-after'), body: await response.json() };
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        retry: response.headers.get('retry-after'),
+        body: await response.json(),
+      };
     };
 
     try {
@@ -27,7 +32,12 @@ describe('Function: startLocalStack', () => {
       const ddbDown = await health();
 
       // Assert
-      expect(healthy).toEqual({ status: 200, type: 'application/json', retry: null, body: { status: 'ok', dynamodb: 'ok', kms: 'ok' } });
+      expect(healthy).toEqual({
+        status: 200,
+        type: 'application/json',
+        retry: null,
+        body: { status: 'ok', dynamodb: 'ok', kms: 'ok' },
+      });
       expect(kmsDown.status).toBe(503);
       expect(kmsDown.type).toBe('application/problem+json');
       expect(kmsDown.retry).not.toBeNull();
@@ -70,7 +80,10 @@ describe('Function: startLocalStack', () => {
   });
 
   it('serves the web vault at / with a strict Content-Security-Policy', async () => {
-    const stack = await startLocalStack({ inMemory: true, dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-stack-')) });
+    const stack = await startLocalStack({
+      inMemory: true,
+      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-stack-')),
+    });
     try {
       const response = await fetch(`${stack.info.apiUrl}/`);
       expect(response.status).toBe(200);

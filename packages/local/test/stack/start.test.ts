@@ -7,7 +7,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const root = resolve(__dirname, '../../../..');
 
 function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const out: number[] = [];
   const walk = (p: number) => {
     for (const [child, parent] of rows) {
@@ -31,10 +35,14 @@ const alive = (pid: number) => {
 };
 
 async function startVault(dir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/local/src/bin/start.ts', '--in-memory', '--port', '0', '--data-dir', dir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'packages/local/src/bin/start.ts', '--in-memory', '--port', '0', '--data-dir', dir],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout?.on('data', (c: Buffer) => {
     out += c.toString();
@@ -59,36 +67,45 @@ async function startVault(dir: string): Promise<{ child: ChildProcess; url: stri
 }
 
 describe('Script: pnpm start (packages/local/src/bin/start.ts)', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('prints one ready line, serves health, and on %s leaves no process behind', async (signal) => {
-    // Arrange
-    const dir = mkdtempSync(join(tmpdir(), 'kmsvault-start-'));
-    const { child, url, output } = await startVault(dir);
-    const tree = descendants(child.pid as number);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'prints one ready line, serves health, and on %s leaves no process behind',
+    async (signal) => {
+      // Arrange
+      const dir = mkdtempSync(join(tmpdir(), 'kmsvault-start-'));
+      const { child, url, output } = await startVault(dir);
+      const tree = descendants(child.pid as number);
 
-    // Act
-    const health = await fetch(`${url}/v1/health`);
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill(signal);
-    const code = await exited;
-    for (let i = 0; i < 50 && tree.some(alive); i++) await sleep(100);
+      // Act
+      const health = await fetch(`${url}/v1/health`);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill(signal);
+      const code = await exited;
+      for (let i = 0; i < 50 && tree.some(alive); i++) await sleep(100);
 
-    // Assert
-    expect(health.status).toBe(200);
-    expect(output().match(/ready at/g)).toHaveLength(1);
-    expect(tree.length).toBeGreaterThanOrEqual(2); // the watchdog shell and its JVM
-    expect(code).toBe(0);
-    expect(tree.filter(alive)).toEqual([]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+      // Assert
+      expect(health.status).toBe(200);
+      expect(output().match(/ready at/g)).toHaveLength(1);
+      expect(tree.length).toBeGreaterThanOrEqual(2); // the watchdog shell and its JVM
+      expect(code).toBe(0);
+      expect(tree.filter(alive)).toEqual([]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
 
   it('rejects a bad port with one clear line and exit code 1', () => {
     let failure: { status: number; stderr: Buffer } | undefined;
     try {
-      execFileSync(process.execPath, ['--import', 'tsx', 'packages/local/src/bin/start.ts', '--port', 'eighty'], { cwd: root, stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'packages/local/src/bin/start.ts', '--port', 'eighty'],
+        { cwd: root, stdio: 'pipe' },
+      );
     } catch (err) {
       failure = err as { status: number; stderr: Buffer };
     }
     expect(failure?.status).toBe(1);
-    expect(failure?.stderr.toString().trim()).toBe("kmsvault: --port must be a whole number from 0 to 65535, got 'eighty'");
+    expect(failure?.stderr.toString().trim()).toBe(
+      "kmsvault: --port must be a whole number from 0 to 65535, got 'eighty'",
+    );
   });
 });
