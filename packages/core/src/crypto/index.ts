@@ -1,0 +1,34 @@
+export { Beacon, type BeaconOptions, hostNormaliser, type Normaliser, textNormaliser } from './beacons';
+export * from './constants';
+export { IntegrityError, SchemaError } from './errors';
+export {
+  AttributeAction,
+  type EntitySchema,
+  type Item,
+  ItemEncryptor,
+  type UserKey,
+  type UserKeyProvider,
+} from './item-encryptor';
+export {
+  accessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  buildJwks,
+  derToJose,
+  KmsJwsSigner,
+  type KmsJwsSignerOptions,
+  type PublicJwk,
+  publicJwkOf,
+} from './jws';
+export { KeyCache, type KeyCacheOptions } from './key-cache';
+export { UserKeyring, type UserKeyringOptions, type WrappedUserKey } from './keyring';
+export { needs, PreconditionError } from './needs';
+export {
+  DEFAULT_SCRYPT,
+  PasswordHasher,
+  type PasswordHasherOptions,
+  type PasswordRecord,
+  type PasswordStrategyName,
+  type PasswordVerdict,
+  type ScryptParams,
+} from './passwords';
+export { type CustomType, decodeValue, encodeValue, type VaultValue } from './values';

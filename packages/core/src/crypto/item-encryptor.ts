@@ -1,0 +1,288 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  IV_BYTES,
+  ITEM_SALT_BYTES,
+  MATERIAL_ATTRIBUTE,
+  SIGNATURE_ATTRIBUTE,
+  SIGNATURE_BYTES,
+  SUITE_ID,
+  TAG_BYTES,
+  USER_KEY_BYTES,
+} from './constants';
+import { IntegrityError, SchemaError } from './errors';
+import { needs } from './needs';
+import { type CustomType, decodeValue, encodeValue } from './values';
+
+/** What the encryptor does with an attribute (the DynamoDB Encryption Client's actions). */
+export enum AttributeAction {
+  /** Encrypted with AES-256-GCM and covered by the item signature. */
+  ENCRYPT_AND_SIGN = 'ENCRYPT_AND_SIGN',
+  /** Stored in the clear and covered by the item signature. */
+  SIGN_ONLY = 'SIGN_ONLY',
+  /** Stored in the clear, not signed: only what DynamoDB itself must read (keys, TTL, beacons). */
+  DO_NOTHING = 'DO_NOTHING',
+}
+
+export interface EntitySchema {
+  /** For messages. */
+  readonly name: string;
+  /** The partition and sort key attribute names; they must be DO_NOTHING. */
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** Every attribute an item may have, with its action. Anything else is rejected. */
+  readonly attributes: Readonly<Record<string, AttributeAction>>;
+  /** A SIGN_ONLY attribute whose value is bound into every attribute's AAD. */
+  readonly versionAttribute?: string;
+  /** Custom value types, tried before the built-in ones. */
+  readonly customTypes?: readonly CustomType[];
+}
+
+/** A plaintext user key and its version, as the keyring hands it out. */
+export interface UserKey {
+  readonly version: number;
+  readonly key: Uint8Array;
+}
+
+/** Finds the user key of a given version (the keyring, usually through its cache). */
+export type UserKeyProvider = (version: number) => Promise<UserKey> | UserKey;
+
+export type Item = Record<string, unknown>;
+
+interface MaterialDescription {
+  readonly suite: string;
+  readonly keyVersion: number;
+  readonly salt: Uint8Array;
+}
+
+/**
+ * Encrypts and signs items attribute by attribute, inside the process, before
+ * they reach DynamoDB (DESIGN.md, "Envelope encryption").
+ *
+ * Per item: a random 128-bit salt; HKDF-SHA256(user key, salt, info = suite,
+ * table, pk, sk) gives 64 bytes: an AES-256-GCM key and an HMAC-SHA256 key.
+ * Per ENCRYPT_AND_SIGN attribute: a fresh 96-bit IV and AAD = suite, table,
+ * pk, sk, attribute name, item version. The signature covers the material
+ * description and every signed attribute (present or absent), and is checked
+ * before anything is decrypted.
+ */
+export class ItemEncryptor {
+  private readonly signed: string[];
+
+  public constructor(
+    private readonly tableName: string,
+    private readonly schema: EntitySchema,
+  ) {
+    needs(tableName.length > 0, 'the table name must not be empty');
+    for (const reserved of [MATERIAL_ATTRIBUTE, SIGNATURE_ATTRIBUTE]) {
+      needs(!(reserved in schema.attributes), `the schema must not declare the reserved attribute ${reserved}`);
+    }
+    needs(
+      schema.attributes[schema.partitionKey] === AttributeAction.DO_NOTHING &&
+        schema.attributes[schema.sortKey] === AttributeAction.DO_NOTHING,
+      'the partition and sort keys must be DO_NOTHING',
+    );
+    needs(
+      schema.versionAttribute === undefined ||
+        schema.attributes[schema.versionAttribute] === AttributeAction.SIGN_ONLY,
+      'the version attribute must be SIGN_ONLY',
+    );
+    this.signed = Object.keys(schema.attributes)
+      .filter((name) => schema.attributes[name] !== AttributeAction.DO_NOTHING)
+      .sort();
+  }
+
+  public encrypt(item: Item, userKey: UserKey): Item {
+    needs(userKey.key.length === USER_KEY_BYTES, 'the user key must be 32 bytes');
+    needs(Number.isInteger(userKey.version) && userKey.version > 0, 'the user key version must be a positive integer');
+    this.checkAttributes(item);
+    const { pk, sk } = this.keysOf(item);
+    const material: MaterialDescription = {
+      suite: SUITE_ID,
+      keyVersion: userKey.version,
+      salt: randomBytes(ITEM_SALT_BYTES),
+    };
+    const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, pk, sk);
+    const version = this.versionOf(item);
+    const out: Item = {};
+    for (const [name, value] of Object.entries(item)) {
+      if (value === undefined) continue;
+      if (this.schema.attributes[name] === AttributeAction.ENCRYPT_AND_SIGN) {
+        out[name] = this.seal(encKey, encodeValue(value, this.schema.customTypes), pk, sk, name, version);
+      } else {
+        out[name] = value;
+      }
+    }
+    out[MATERIAL_ATTRIBUTE] = encodeMaterial(material);
+    out[SIGNATURE_ATTRIBUTE] = this.sign(macKey, out, pk, sk);
+    encKey.fill(0);
+    macKey.fill(0);
+    return out;
+  }
+
+  /** The user key version an encrypted item needs, read before fetching the key. */
+  public keyVersionOf(record: Item): number {
+    return decodeMaterial(record[MATERIAL_ATTRIBUTE]).keyVersion;
+  }
+
+  public async decrypt(record: Item, keys: UserKeyProvider): Promise<Item> {
+    const material = decodeMaterial(record[MATERIAL_ATTRIBUTE]);
+    const signature = record[SIGNATURE_ATTRIBUTE];
+    if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_BYTES) {
+      throw new IntegrityError(`the ${this.schema.name} item has no valid signature`);
+    }
+    for (const name of Object.keys(record)) {
+      if (name !== MATERIAL_ATTRIBUTE && name !== SIGNATURE_ATTRIBUTE && !(name in this.schema.attributes)) {
+        throw new IntegrityError(`the ${this.schema.name} item has an attribute its schema does not declare`);
+      }
+    }
+    const { pk, sk } = this.keysOf(record);
+    const userKey = await keys(material.keyVersion);
+    if (userKey.version !== material.keyVersion) throw new IntegrityError('the user key version does not match the item');
+    const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, pk, sk);
+    try {
+      const expected = this.sign(macKey, record, pk, sk);
+      if (!timingSafeEqual(expected, Buffer.from(signature))) {
+        throw new IntegrityError(`the ${this.schema.name} item's signature does not match`);
+      }
+      const version = this.versionOf(record);
+      const out: Item = {};
+      for (const [name, value] of Object.entries(record)) {
+        if (name === MATERIAL_ATTRIBUTE || name === SIGNATURE_ATTRIBUTE) continue;
+        if (this.schema.attributes[name] === AttributeAction.ENCRYPT_AND_SIGN) {
+          if (!(value instanceof Uint8Array)) throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
+          out[name] = decodeValue(this.open(encKey, value, pk, sk, name, version), this.schema.customTypes);
+        } else {
+          out[name] = value;
+        }
+      }
+      return out;
+    } finally {
+      encKey.fill(0);
+      macKey.fill(0);
+    }
+  }
+
+  private checkAttributes(item: Item): void {
+    const unknown = Object.keys(item).filter((name) => !(name in this.schema.attributes));
+    if (unknown.length > 0) {
+      throw new SchemaError(`the ${this.schema.name} schema has no attribute ${unknown.join(', ')}; it is not stored`);
+    }
+  }
+
+  private keysOf(item: Item): { pk: string; sk: string } {
+    const pk = item[this.schema.partitionKey];
+    const sk = item[this.schema.sortKey];
+    if (typeof pk !== 'string' || typeof sk !== 'string' || pk.length === 0 || sk.length === 0) {
+      throw new SchemaError(`the ${this.schema.name} item needs string keys ${this.schema.partitionKey} and ${this.schema.sortKey}`);
+    }
+    return { pk, sk };
+  }
+
+  private versionOf(item: Item): string {
+    const attribute = this.schema.versionAttribute;
+    if (attribute === undefined) return '';
+    const value = item[attribute];
+    return value === undefined ? '' : String(value);
+  }
+
+  private deriveKeys(userKey: Uint8Array, salt: Uint8Array, pk: string, sk: string) {
+    const info = frame([SUITE_ID, this.tableName, pk, sk]);
+    const okm = Buffer.from(hkdfSync('sha256', userKey, salt, info, 64));
+    return { encKey: okm.subarray(0, 32), macKey: okm.subarray(32, 64) };
+  }
+
+  private aad(pk: string, sk: string, name: string, version: string): Buffer {
+    return frame([SUITE_ID, this.tableName, pk, sk, name, version]);
+  }
+
+  private seal(key: Buffer, plaintext: Buffer, pk: string, sk: string, name: string, version: string): Uint8Array {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(this.aad(pk, sk, name, version));
+    const body = cipher.update(plaintext);
+    const final = cipher.final();
+    return new Uint8Array(Buffer.concat([iv, body, final, cipher.getAuthTag()]));
+  }
+
+  private open(key: Buffer, sealed: Uint8Array, pk: string, sk: string, name: string, version: string): Buffer {
+    if (sealed.length < IV_BYTES + TAG_BYTES) throw new IntegrityError(`the ${name} attribute is truncated`);
+    const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
+      decipher.setAAD(this.aad(pk, sk, name, version));
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+      return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new IntegrityError(`the ${name} attribute failed authentication`);
+    }
+  }
+
+  /**
+   * HMAC-SHA256 over the canonical form: suite, table, keys, the material
+   * description, then every signed attribute of the schema in name order,
+   * each as name, action and value (absent attributes marked absent).
+   */
+  private sign(macKey: Buffer, record: Item, pk: string, sk: string): Buffer {
+    const mac = createHmac('sha256', macKey);
+    mac.update(frame([SUITE_ID, this.tableName, pk, sk]));
+    const material = record[MATERIAL_ATTRIBUTE];
+    needs(material instanceof Uint8Array, 'the material description must be present before signing');
+    mac.update(frameBytes(material));
+    for (const name of this.signed) {
+      const action = this.schema.attributes[name] as AttributeAction;
+      const value = record[name];
+      mac.update(frame([name, action]));
+      if (value === undefined) {
+        mac.update(Buffer.from([0]));
+      } else if (action === AttributeAction.ENCRYPT_AND_SIGN) {
+        if (!(value instanceof Uint8Array)) throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
+        mac.update(Buffer.from([1]));
+        mac.update(frameBytes(value));
+      } else {
+        mac.update(Buffer.from([2]));
+        mac.update(frameBytes(encodeValue(value, this.schema.customTypes)));
+      }
+    }
+    return mac.digest();
+  }
+}
+
+function frameBytes(bytes: Uint8Array): Buffer {
+  const len = Buffer.allocUnsafe(4);
+  len.writeUInt32BE(bytes.length, 0);
+  return Buffer.concat([len, bytes]);
+}
+
+/** Length-prefixed strings, so that no two different lists share bytes. */
+function frame(parts: readonly string[]): Buffer {
+  return Buffer.concat(parts.map((p) => frameBytes(Buffer.from(p, 'utf8'))));
+}
+
+/** The material description as stored: suite id, user key version, item salt. */
+function encodeMaterial(material: MaterialDescription): Uint8Array {
+  return new Uint8Array(encodeValue({ s: material.suite, v: material.keyVersion, n: material.salt }));
+}
+
+function decodeMaterial(raw: unknown): MaterialDescription {
+  if (!(raw instanceof Uint8Array)) throw new IntegrityError('the item has no material description');
+  let decoded: unknown;
+  try {
+    decoded = decodeValue(raw);
+  } catch {
+    throw new IntegrityError('the material description is malformed');
+  }
+  const md = decoded as { s?: unknown; v?: unknown; n?: unknown };
+  if (
+    md === null ||
+    typeof md !== 'object' ||
+    md.s !== SUITE_ID ||
+    typeof md.v !== 'number' ||
+    !Number.isInteger(md.v) ||
+    md.v < 1 ||
+    !(md.n instanceof Uint8Array) ||
+    md.n.length !== ITEM_SALT_BYTES
+  ) {
+    throw new IntegrityError('the material description names an unknown suite or is malformed');
+  }
+  return { suite: md.s, keyVersion: md.v, salt: md.n };
+}
