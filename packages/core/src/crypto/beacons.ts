@@ -48,7 +48,10 @@ export class Beacon {
     this.bits = options.bits ?? DEFAULT_BEACON_BITS;
     this.normaliser = options.normaliser ?? textNormaliser;
     needs(this.attribute.length > 0, 'the beacon attribute must not be empty');
-    needs(Number.isInteger(this.bits) && this.bits >= 1 && this.bits <= 64, 'beacon bits must be between 1 and 64');
+    needs(
+      Number.isInteger(this.bits) && this.bits >= 1 && this.bits <= 64,
+      'beacon bits must be between 1 and 64',
+    );
   }
 
   public normalise(value: string): string {
@@ -58,7 +61,9 @@ export class Beacon {
   /** The beacon value as stored and queried: `<attribute>#<hex>`. */
   public compute(userKey: Uint8Array, value: string): string {
     needs(userKey.length === USER_KEY_BYTES, 'the user key must be 32 bytes');
-    const key = Buffer.from(hkdfSync('sha256', userKey, Buffer.from('beacon'), Buffer.from(this.attribute, 'utf8'), 32));
+    const key = Buffer.from(
+      hkdfSync('sha256', userKey, Buffer.from('beacon'), Buffer.from(this.attribute, 'utf8'), 32),
+    );
     const digest = createHmac('sha256', key).update(this.normalise(value), 'utf8').digest();
     key.fill(0);
     const truncated = (digest.readBigUInt64BE(0) >> BigInt(64 - this.bits)).toString(16);
@@ -66,10 +71,14 @@ export class Beacon {
   }
 
   /** Keeps only the candidates whose decrypted value really equals the sought one. */
-  public filterExact<T>(candidates: readonly T[], valueOf: (candidate: T) => string | undefined, sought: string): T[] {
+  public filterExact<T>(
+    candidates: readonly T[],
+    read: (candidate: T) => string | undefined,
+    sought: string,
+  ): T[] {
     const target = this.normalise(sought);
     return candidates.filter((c) => {
-      const v = valueOf(c);
+      const v = read(c);
       return v !== undefined && this.normalise(v) === target;
     });
   }

@@ -10,8 +10,8 @@ export {
   type UserKeyProvider,
 } from './item-encryptor';
 export {
-  accessTokenVerifier,
   type AccessTokenVerifierOptions,
+  accessTokenVerifier,
   buildJwks,
   derToJose,
   KmsJwsSigner,

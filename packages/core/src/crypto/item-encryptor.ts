@@ -1,7 +1,14 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
-  IV_BYTES,
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
+import {
   ITEM_SALT_BYTES,
+  IV_BYTES,
   MATERIAL_ATTRIBUTE,
   SIGNATURE_ATTRIBUTE,
   SIGNATURE_BYTES,
@@ -74,7 +81,10 @@ export class ItemEncryptor {
   ) {
     needs(tableName.length > 0, 'the table name must not be empty');
     for (const reserved of [MATERIAL_ATTRIBUTE, SIGNATURE_ATTRIBUTE]) {
-      needs(!(reserved in schema.attributes), `the schema must not declare the reserved attribute ${reserved}`);
+      needs(
+        !(reserved in schema.attributes),
+        `the schema must not declare the reserved attribute ${reserved}`,
+      );
     }
     needs(
       schema.attributes[schema.partitionKey] === AttributeAction.DO_NOTHING &&
@@ -93,7 +103,10 @@ export class ItemEncryptor {
 
   public encrypt(item: Item, userKey: UserKey): Item {
     needs(userKey.key.length === USER_KEY_BYTES, 'the user key must be 32 bytes');
-    needs(Number.isInteger(userKey.version) && userKey.version > 0, 'the user key version must be a positive integer');
+    needs(
+      Number.isInteger(userKey.version) && userKey.version > 0,
+      'the user key version must be a positive integer',
+    );
     this.checkAttributes(item);
     const { pk, sk } = this.keysOf(item);
     const material: MaterialDescription = {
@@ -112,8 +125,9 @@ export class ItemEncryptor {
         out[name] = value;
       }
     }
-    out[MATERIAL_ATTRIBUTE] = encodeMaterial(material);
-    out[SIGNATURE_ATTRIBUTE] = this.sign(macKey, out, pk, sk);
+    const encodedMaterial = encodeMaterial(material);
+    out[MATERIAL_ATTRIBUTE] = encodedMaterial;
+    out[SIGNATURE_ATTRIBUTE] = this.sign(macKey, encodedMaterial, out, pk, sk);
     encKey.fill(0);
     macKey.fill(0);
     return out;
@@ -126,6 +140,7 @@ export class ItemEncryptor {
 
   public async decrypt(record: Item, keys: UserKeyProvider): Promise<Item> {
     const material = decodeMaterial(record[MATERIAL_ATTRIBUTE]);
+    const encodedMaterial = record[MATERIAL_ATTRIBUTE] as Uint8Array;
     const signature = record[SIGNATURE_ATTRIBUTE];
     if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_BYTES) {
       throw new IntegrityError(`the ${this.schema.name} item has no valid signature`);
@@ -137,10 +152,11 @@ export class ItemEncryptor {
     }
     const { pk, sk } = this.keysOf(record);
     const userKey = await keys(material.keyVersion);
-    if (userKey.version !== material.keyVersion) throw new IntegrityError('the user key version does not match the item');
+    if (userKey.version !== material.keyVersion)
+      throw new IntegrityError('the user key version does not match the item');
     const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, pk, sk);
     try {
-      const expected = this.sign(macKey, record, pk, sk);
+      const expected = this.sign(macKey, encodedMaterial, record, pk, sk);
       if (!timingSafeEqual(expected, Buffer.from(signature))) {
         throw new IntegrityError(`the ${this.schema.name} item's signature does not match`);
       }
@@ -149,7 +165,8 @@ export class ItemEncryptor {
       for (const [name, value] of Object.entries(record)) {
         if (name === MATERIAL_ATTRIBUTE || name === SIGNATURE_ATTRIBUTE) continue;
         if (this.schema.attributes[name] === AttributeAction.ENCRYPT_AND_SIGN) {
-          if (!(value instanceof Uint8Array)) throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
+          if (!(value instanceof Uint8Array))
+            throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
           out[name] = decodeValue(this.open(encKey, value, pk, sk, name, version), this.schema.customTypes);
         } else {
           out[name] = value;
@@ -165,7 +182,9 @@ export class ItemEncryptor {
   private checkAttributes(item: Item): void {
     const unknown = Object.keys(item).filter((name) => !(name in this.schema.attributes));
     if (unknown.length > 0) {
-      throw new SchemaError(`the ${this.schema.name} schema has no attribute ${unknown.join(', ')}; it is not stored`);
+      throw new SchemaError(
+        `the ${this.schema.name} schema has no attribute ${unknown.join(', ')}; it is not stored`,
+      );
     }
   }
 
@@ -173,7 +192,9 @@ export class ItemEncryptor {
     const pk = item[this.schema.partitionKey];
     const sk = item[this.schema.sortKey];
     if (typeof pk !== 'string' || typeof sk !== 'string' || pk.length === 0 || sk.length === 0) {
-      throw new SchemaError(`the ${this.schema.name} item needs string keys ${this.schema.partitionKey} and ${this.schema.sortKey}`);
+      throw new SchemaError(
+        `the ${this.schema.name} item needs string keys ${this.schema.partitionKey} and ${this.schema.sortKey}`,
+      );
     }
     return { pk, sk };
   }
@@ -195,7 +216,14 @@ export class ItemEncryptor {
     return frame([SUITE_ID, this.tableName, pk, sk, name, version]);
   }
 
-  private seal(key: Buffer, plaintext: Buffer, pk: string, sk: string, name: string, version: string): Uint8Array {
+  private seal(
+    key: Buffer,
+    plaintext: Buffer,
+    pk: string,
+    sk: string,
+    name: string,
+    version: string,
+  ): Uint8Array {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(this.aad(pk, sk, name, version));
@@ -204,14 +232,24 @@ export class ItemEncryptor {
     return new Uint8Array(Buffer.concat([iv, body, final, cipher.getAuthTag()]));
   }
 
-  private open(key: Buffer, sealed: Uint8Array, pk: string, sk: string, name: string, version: string): Buffer {
+  private open(
+    key: Buffer,
+    sealed: Uint8Array,
+    pk: string,
+    sk: string,
+    name: string,
+    version: string,
+  ): Buffer {
     if (sealed.length < IV_BYTES + TAG_BYTES) throw new IntegrityError(`the ${name} attribute is truncated`);
     const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
       decipher.setAAD(this.aad(pk, sk, name, version));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+      return Buffer.concat([
+        decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
     } catch {
       throw new IntegrityError(`the ${name} attribute failed authentication`);
     }
@@ -222,11 +260,9 @@ export class ItemEncryptor {
    * description, then every signed attribute of the schema in name order,
    * each as name, action and value (absent attributes marked absent).
    */
-  private sign(macKey: Buffer, record: Item, pk: string, sk: string): Buffer {
+  private sign(macKey: Buffer, material: Uint8Array, record: Item, pk: string, sk: string): Buffer {
     const mac = createHmac('sha256', macKey);
     mac.update(frame([SUITE_ID, this.tableName, pk, sk]));
-    const material = record[MATERIAL_ATTRIBUTE];
-    needs(material instanceof Uint8Array, 'the material description must be present before signing');
     mac.update(frameBytes(material));
     for (const name of this.signed) {
       const action = this.schema.attributes[name] as AttributeAction;
@@ -235,7 +271,8 @@ export class ItemEncryptor {
       if (value === undefined) {
         mac.update(Buffer.from([0]));
       } else if (action === AttributeAction.ENCRYPT_AND_SIGN) {
-        if (!(value instanceof Uint8Array)) throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
+        if (!(value instanceof Uint8Array))
+          throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
         mac.update(Buffer.from([1]));
         mac.update(frameBytes(value));
       } else {

@@ -34,7 +34,10 @@ export function derToJose(der: Uint8Array, coordinateBytes = ES256_COORDINATE_BY
     needs(len >= 1 && len < 0x80 && pos + 2 + len <= buf.length, 'the DER INTEGER length is out of range');
     const bytes = buf.subarray(pos + 2, pos + 2 + len);
     needs((bytes[0] as number) < 0x80, 'the DER INTEGER must be positive');
-    needs(!(len > 1 && bytes[0] === 0 && (bytes[1] as number) < 0x80), 'the DER INTEGER must be minimally encoded');
+    needs(
+      !(len > 1 && bytes[0] === 0 && (bytes[1] as number) < 0x80),
+      'the DER INTEGER must be minimally encoded',
+    );
     pos += 2 + len;
     const value = bytes[0] === 0 ? bytes.subarray(1) : bytes;
     needs(value.length <= coordinateBytes, 'the DER INTEGER is larger than the curve');
@@ -58,10 +61,16 @@ export interface PublicJwk extends JWK {
 /** The public JWK of a KMS ECC_NIST_P256 key, with kid = its RFC 7638 thumbprint. */
 export async function publicJwkOf(kms: KMSClient, keyId: string): Promise<PublicJwk> {
   const out = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
-  needs(out.KeySpec === 'ECC_NIST_P256' && out.KeyUsage === 'SIGN_VERIFY', 'the signing key must be ECC_NIST_P256 SIGN_VERIFY');
+  needs(
+    out.KeySpec === 'ECC_NIST_P256' && out.KeyUsage === 'SIGN_VERIFY',
+    'the signing key must be ECC_NIST_P256 SIGN_VERIFY',
+  );
   const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(out.PublicKey as Uint8Array).toString('base64')}\n-----END PUBLIC KEY-----`;
   const jwk = await exportJWK(await importSPKI(pem, 'ES256', { extractable: true }));
-  const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as JWK, 'sha256');
+  const kid = await calculateJwkThumbprint(
+    { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as JWK,
+    'sha256',
+  );
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' } as PublicJwk;
 }
 

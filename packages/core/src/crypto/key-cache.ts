@@ -58,7 +58,11 @@ export class KeyCache {
    * Runs `use` with a copy of the key for `id`, loading it with `load` on a
    * miss. The copy is zeroed when `use` settles.
    */
-  public async withKey<T>(id: string, load: () => Promise<Uint8Array>, use: (key: Buffer) => Promise<T> | T): Promise<T> {
+  public async withKey<T>(
+    id: string,
+    load: () => Promise<Uint8Array>,
+    use: (key: Buffer) => Promise<T> | T,
+  ): Promise<T> {
     // Off (max age 0): every use loads its own key, so every use is one KMS call.
     const copy = this.enabled ? Buffer.from(await this.get(id, load)) : Buffer.from(await load());
     try {

@@ -1,4 +1,9 @@
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient, ReEncryptCommand } from '@aws-sdk/client-kms';
+import {
+  DecryptCommand,
+  GenerateDataKeyCommand,
+  type KMSClient,
+  ReEncryptCommand,
+} from '@aws-sdk/client-kms';
 import { USER_KEY_BYTES, USER_KEY_PURPOSE } from './constants';
 import { IntegrityError } from './errors';
 import type { UserKey } from './item-encryptor';
@@ -43,10 +48,17 @@ export class UserKeyring {
     needs(userId.length > 0, 'the user id must not be empty');
     needs(Number.isInteger(version) && version >= 1, 'the user key version must be a positive integer');
     const out = await this.kms.send(
-      new GenerateDataKeyCommand({ KeyId: this.vaultKeyId, KeySpec: 'AES_256', EncryptionContext: context(userId) }),
+      new GenerateDataKeyCommand({
+        KeyId: this.vaultKeyId,
+        KeySpec: 'AES_256',
+        EncryptionContext: context(userId),
+      }),
     );
     const plaintext = out.Plaintext as Uint8Array;
-    needs(plaintext?.length === USER_KEY_BYTES && out.CiphertextBlob !== undefined, 'KMS returned no 256-bit data key');
+    needs(
+      plaintext?.length === USER_KEY_BYTES && out.CiphertextBlob !== undefined,
+      'KMS returned no 256-bit data key',
+    );
     this.cache.put(cacheId(userId, version), plaintext);
     plaintext.fill(0);
     return { version, kmsKeyId: out.KeyId as string, ciphertext: out.CiphertextBlob };
@@ -59,7 +71,11 @@ export class UserKeyring {
   }
 
   /** Moves a wrapped key to another KMS key with ReEncrypt: the plaintext never leaves KMS. */
-  public async rewrap(userId: string, wrapped: WrappedUserKey, destinationKeyId: string): Promise<WrappedUserKey> {
+  public async rewrap(
+    userId: string,
+    wrapped: WrappedUserKey,
+    destinationKeyId: string,
+  ): Promise<WrappedUserKey> {
     const out = await this.kms.send(
       new ReEncryptCommand({
         CiphertextBlob: wrapped.ciphertext,
@@ -69,7 +85,11 @@ export class UserKeyring {
         DestinationEncryptionContext: context(userId),
       }),
     );
-    return { version: wrapped.version, kmsKeyId: out.KeyId as string, ciphertext: out.CiphertextBlob as Uint8Array };
+    return {
+      version: wrapped.version,
+      kmsKeyId: out.KeyId as string,
+      ciphertext: out.CiphertextBlob as Uint8Array,
+    };
   }
 
   /** Runs `use` with the plaintext user key of `version`; the copy is zeroed afterwards. */

@@ -1,6 +1,6 @@
 import {
-  constants as cryptoConstants,
   createPublicKey,
+  constants as cryptoConstants,
   type KeyObject,
   publicEncrypt,
   randomBytes,
@@ -86,7 +86,10 @@ export class PasswordHasher {
     const params = options.params ?? DEFAULT_SCRYPT;
     needs(options.keyId.length > 0, 'the password key id must not be empty');
     needs(Number.isInteger(Math.log2(params.N)) && params.N >= 2, 'scrypt N must be a power of two');
-    needs(params.r >= 1 && params.p >= 1 && params.keyLength >= 16, 'scrypt r and p must be positive and keyLength at least 16');
+    needs(
+      params.r >= 1 && params.p >= 1 && params.keyLength >= 16,
+      'scrypt r and p must be positive and keyLength at least 16',
+    );
     this.kms = options.kms;
     this.strategy = options.strategy;
     this.keyId = options.keyId;
@@ -99,7 +102,10 @@ export class PasswordHasher {
     try {
       if (this.strategy === 'rsa') {
         const { key, arn } = await this.rsaPublicKey();
-        const value = publicEncrypt({ key, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, hash);
+        const value = publicEncrypt(
+          { key, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+          hash,
+        );
         return this.record(arn, salt, value);
       }
       const out = await this.kms.send(
@@ -140,7 +146,11 @@ export class PasswordHasher {
     try {
       if (record.strategy === 'rsa') {
         const out = await this.kms.send(
-          new DecryptCommand({ KeyId: record.keyId, CiphertextBlob: value, EncryptionAlgorithm: RSA_ALGORITHM }),
+          new DecryptCommand({
+            KeyId: record.keyId,
+            CiphertextBlob: value,
+            EncryptionAlgorithm: RSA_ALGORITHM,
+          }),
         );
         const stored = Buffer.from(out.Plaintext as Uint8Array);
         const same = stored.length === hash.length && timingSafeEqual(stored, hash);
@@ -149,7 +159,12 @@ export class PasswordHasher {
       }
       try {
         await this.kms.send(
-          new VerifyMacCommand({ KeyId: record.keyId, Message: hash, Mac: value, MacAlgorithm: MAC_ALGORITHM }),
+          new VerifyMacCommand({
+            KeyId: record.keyId,
+            Message: hash,
+            Mac: value,
+            MacAlgorithm: MAC_ALGORITHM,
+          }),
         );
         return true;
       } catch (err) {

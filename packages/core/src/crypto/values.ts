@@ -31,7 +31,7 @@ export interface CustomType<T = unknown> {
   deserialise(bytes: Uint8Array): T;
 }
 
-const enum Tag {
+enum Tag {
   String = 1,
   Number = 2,
   Binary = 3,
@@ -79,7 +79,11 @@ function write(value: unknown, parts: Buffer[], custom: readonly CustomType[], d
   const plugin = custom.find((c) => c.is(value));
   if (plugin !== undefined) {
     const name = Buffer.from(plugin.name, 'utf8');
-    parts.push(Buffer.from([Tag.Custom]), ...lengthPrefixed(name), ...lengthPrefixed(plugin.serialise(value)));
+    parts.push(
+      Buffer.from([Tag.Custom]),
+      ...lengthPrefixed(name),
+      ...lengthPrefixed(plugin.serialise(value)),
+    );
     return;
   }
   if (typeof value === 'string') {
@@ -103,7 +107,11 @@ function write(value: unknown, parts: Buffer[], custom: readonly CustomType[], d
     const tag = kind === 'string' ? Tag.StringSet : kind === 'number' ? Tag.NumberSet : Tag.BinarySet;
     parts.push(Buffer.from([tag]), u32(encoded.length));
     for (const e of encoded) parts.push(...lengthPrefixed(e));
-  } else if (typeof value === 'object' && value !== undefined && Object.getPrototypeOf(value) === Object.prototype) {
+  } else if (
+    typeof value === 'object' &&
+    value !== undefined &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     entries.sort(([a], [b]) => compareBytes(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
     parts.push(Buffer.from([Tag.Map]), u32(entries.length));

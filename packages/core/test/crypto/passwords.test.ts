@@ -1,0 +1,128 @@
+import { CreateKeyCommand, type KeySpec, type KeyUsageType } from '@aws-sdk/client-kms';
+import { type KmsHarness, startKmsHarness } from '@kmsvault/local/testing';
+import {
+  DEFAULT_SCRYPT,
+  PasswordHasher,
+  type PasswordStrategyName,
+  type ScryptParams,
+} from '../../src/crypto';
+
+/** Cheap parameters for most tests; one test uses the defaults. */
+const FAST: ScryptParams = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
+
+describe('Class: PasswordHasher', () => {
+  let harness: KmsHarness;
+  const keyIds: Record<PasswordStrategyName, string[]> = { rsa: [], hmac: [] };
+
+  const createKey = async (spec: KeySpec, usage: KeyUsageType) =>
+    (await harness.kms.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: usage }))).KeyMetadata
+      ?.KeyId as string;
+
+  beforeAll(async () => {
+    harness = await startKmsHarness();
+    keyIds.rsa = [
+      await createKey('RSA_3072', 'ENCRYPT_DECRYPT'),
+      await createKey('RSA_3072', 'ENCRYPT_DECRYPT'),
+    ];
+    keyIds.hmac = [
+      await createKey('HMAC_256', 'GENERATE_VERIFY_MAC'),
+      await createKey('HMAC_256', 'GENERATE_VERIFY_MAC'),
+    ];
+  });
+
+  afterAll(() => harness.stop());
+
+  const hasher = (strategy: PasswordStrategyName, keyIndex = 0, params = FAST) =>
+    new PasswordHasher({ kms: harness.kms, strategy, keyId: keyIds[strategy][keyIndex] as string, params });
+
+  describe.each<PasswordStrategyName>(['rsa', 'hmac'])('strategy %s', (strategy) => {
+    it('verifies the right password and rejects a wrong one', async () => {
+      const h = hasher(strategy);
+      const record = await h.create('correct horse battery staple');
+      expect(await h.verify('correct horse battery staple', record)).toEqual({
+        ok: true,
+        needsRewrite: false,
+      });
+      expect(await h.verify('correct horse battery stapler', record)).toEqual({
+        ok: false,
+        needsRewrite: false,
+      });
+    });
+
+    it('stores neither the password nor the bare hash', async () => {
+      const record = await hasher(strategy).create('hunter2hunter2');
+      expect(JSON.stringify(record)).not.toContain('hunter2');
+      expect(record).toMatchObject({ strategy, params: FAST });
+      expect(record.keyId).toMatch(/^arn:aws:kms:/);
+    });
+
+    it('checks each password with exactly one KMS call of the strategy', async () => {
+      const h = hasher(strategy);
+      const record = await h.create('pw-pw-pw-pw');
+      await harness.resetStats();
+      await h.verify('pw-pw-pw-pw', record);
+      expect(await harness.stats()).toEqual(strategy === 'rsa' ? { Decrypt: 1 } : { VerifyMac: 1 });
+    });
+
+    it('does the same work (scrypt and one KMS call) for a missing record, and fails', async () => {
+      const h = hasher(strategy);
+      await h.verify('warm-up', undefined); // the decoy record is made once per hasher
+      await harness.resetStats();
+      expect(await h.verify('anything', undefined)).toEqual({ ok: false, needsRewrite: false });
+      expect(await harness.stats()).toEqual(strategy === 'rsa' ? { Decrypt: 1 } : { VerifyMac: 1 });
+    });
+
+    it('flags a record for rewrite after the password key changes, and only after a correct password', async () => {
+      const record = await hasher(strategy, 0).create('rotate-me-please');
+      const current = hasher(strategy, 1);
+      expect(await current.verify('rotate-me-please', record)).toEqual({ ok: true, needsRewrite: true });
+      expect(await current.verify('wrong', record)).toEqual({ ok: false, needsRewrite: false });
+      const rewritten = await current.create('rotate-me-please');
+      expect(await current.verify('rotate-me-please', rewritten)).toEqual({ ok: true, needsRewrite: false });
+    });
+
+    it('flags a record for rewrite after the scrypt parameters change', async () => {
+      const record = await hasher(strategy).create('params-change');
+      const stronger = hasher(strategy, 0, { ...FAST, N: 2 ** 11 });
+      expect(await stronger.verify('params-change', record)).toEqual({ ok: true, needsRewrite: true });
+    });
+  });
+
+  it('flags a record for rewrite after the strategy changes, verifying it with its own strategy', async () => {
+    const record = await hasher('rsa').create('switch-strategy');
+    expect(await hasher('hmac').verify('switch-strategy', record)).toEqual({ ok: true, needsRewrite: true });
+  });
+
+  it('uses scrypt N=2^17, r=8, p=1, 32 bytes by default', async () => {
+    const h = new PasswordHasher({ kms: harness.kms, strategy: 'rsa', keyId: keyIds.rsa[0] as string });
+    const record = await h.create('default-params');
+    expect(record.params).toEqual({ N: 131072, r: 8, p: 1, keyLength: 32 });
+    expect(DEFAULT_SCRYPT).toEqual(record.params);
+    expect(await h.verify('default-params', record)).toEqual({ ok: true, needsRewrite: false });
+  });
+
+  it('fetches the RSA public key once per hasher', async () => {
+    const h = hasher('rsa');
+    await harness.resetStats();
+    await Promise.all([h.create('a-password-1'), h.create('a-password-2'), h.create('a-password-3')]);
+    expect(await harness.stats()).toEqual({ GetPublicKey: 1 });
+  });
+
+  describe('preconditions', () => {
+    it('the password key id must not be empty', () => {
+      expect(() => new PasswordHasher({ kms: harness.kms, strategy: 'rsa', keyId: '' })).toThrow(
+        'the password key id must not be empty',
+      );
+    });
+
+    it('scrypt N must be a power of two', () => {
+      expect(() => hasher('rsa', 0, { ...FAST, N: 1000 })).toThrow('scrypt N must be a power of two');
+    });
+
+    it('scrypt r and p must be positive and keyLength at least 16', () => {
+      expect(() => hasher('rsa', 0, { ...FAST, keyLength: 8 })).toThrow(
+        'scrypt r and p must be positive and keyLength at least 16',
+      );
+    });
+  });
+});
