@@ -1,33 +1,100 @@
 import { z } from 'zod';
+import type { PasswordStrategyName, ScryptParams } from './crypto/passwords';
 import { ValidationError } from './domain/errors';
 
 /** Which KMS key protects what (DESIGN.md, "Keys"). */
 export type KeyRole = 'vault' | 'password' | 'signing';
 
-const configSchema = z.object({
+export interface VaultConfig {
+  readonly tables: { readonly vault: string; readonly idempotency: string };
+  readonly keys: Readonly<Record<KeyRole, string>> & {
+    /** Earlier signing keys whose tokens still verify; the JWKS lists them after the current one. */
+    readonly previousSigning: readonly string[];
+  };
+  readonly passwordStrategy: PasswordStrategyName;
+  readonly scrypt: ScryptParams;
+  readonly tokens: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  /** How long an unwrapped user key is reused; 0 means one KMS Decrypt per request. */
+  readonly keyCacheMaxAgeMs: number;
+  readonly loginBackoff: {
+    /** Failures per username and client address before responses become 429. */
+    readonly freeAttempts: number;
+    readonly baseSeconds: number;
+    readonly maxSeconds: number;
+  };
+}
+
+export const DEFAULTS = {
+  passwordStrategy: 'rsa',
+  scryptLogN: 17,
+  issuer: 'kmsvault',
+  audience: 'kmsvault-api',
+  accessTtlSeconds: 900,
+  refreshTtlSeconds: 30 * 24 * 3600,
+  keyCacheMaxAgeSeconds: 300,
+  loginFreeAttempts: 5,
+  loginBackoffBaseSeconds: 1,
+  loginBackoffMaxSeconds: 900,
+} as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
   TABLE_NAME: z.string().min(3),
   IDEMPOTENCY_TABLE_NAME: z.string().min(3),
   VAULT_KEY_ID: z.string().min(1),
   PASSWORD_KEY_ID: z.string().min(1),
   SIGNING_KEY_ID: z.string().min(1),
+  PREVIOUS_SIGNING_KEY_IDS: z.string().default(''),
+  PASSWORD_STRATEGY: z.enum(['rsa', 'hmac']).default(DEFAULTS.passwordStrategy),
+  SCRYPT_LOG_N: int(10, 20).default(DEFAULTS.scryptLogN),
+  TOKEN_ISSUER: z.string().min(1).default(DEFAULTS.issuer),
+  TOKEN_AUDIENCE: z.string().min(1).default(DEFAULTS.audience),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(DEFAULTS.accessTtlSeconds),
+  REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 24 * 3600).default(DEFAULTS.refreshTtlSeconds),
+  KEY_CACHE_MAX_AGE_SECONDS: int(0, 3600).default(DEFAULTS.keyCacheMaxAgeSeconds),
+  LOGIN_FREE_ATTEMPTS: int(1, 100).default(DEFAULTS.loginFreeAttempts),
+  LOGIN_BACKOFF_BASE_SECONDS: int(1, 3600).default(DEFAULTS.loginBackoffBaseSeconds),
+  LOGIN_BACKOFF_MAX_SECONDS: int(1, 86_400).default(DEFAULTS.loginBackoffMaxSeconds),
 });
-
-export interface VaultConfig {
-  readonly tables: { readonly vault: string; readonly idempotency: string };
-  readonly keys: Readonly<Record<KeyRole, string>>;
-}
 
 /** The configuration the construct sets as Lambda environment variables. */
 export function configFromEnv(env: NodeJS.ProcessEnv): VaultConfig {
-  const parsed = configSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const missing = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new ValidationError(`the function's environment is incomplete: ${missing}`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ValidationError(`the function's environment is not valid: ${problems}`);
   }
   const e = parsed.data;
   return {
     tables: { vault: e.TABLE_NAME, idempotency: e.IDEMPOTENCY_TABLE_NAME },
-    keys: { vault: e.VAULT_KEY_ID, password: e.PASSWORD_KEY_ID, signing: e.SIGNING_KEY_ID },
+    keys: {
+      vault: e.VAULT_KEY_ID,
+      password: e.PASSWORD_KEY_ID,
+      signing: e.SIGNING_KEY_ID,
+      previousSigning: e.PREVIOUS_SIGNING_KEY_IDS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
+    passwordStrategy: e.PASSWORD_STRATEGY,
+    scrypt: { N: 2 ** e.SCRYPT_LOG_N, r: 8, p: 1, keyLength: 32 },
+    tokens: {
+      issuer: e.TOKEN_ISSUER,
+      audience: e.TOKEN_AUDIENCE,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    keyCacheMaxAgeMs: e.KEY_CACHE_MAX_AGE_SECONDS * 1000,
+    loginBackoff: {
+      freeAttempts: e.LOGIN_FREE_ATTEMPTS,
+      baseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,
+      maxSeconds: e.LOGIN_BACKOFF_MAX_SECONDS,
+    },
   };
 }
 
@@ -39,5 +106,54 @@ export function configToEnv(config: VaultConfig): Record<string, string> {
     VAULT_KEY_ID: config.keys.vault,
     PASSWORD_KEY_ID: config.keys.password,
     SIGNING_KEY_ID: config.keys.signing,
+    PREVIOUS_SIGNING_KEY_IDS: config.keys.previousSigning.join(','),
+    PASSWORD_STRATEGY: config.passwordStrategy,
+    SCRYPT_LOG_N: String(Math.log2(config.scrypt.N)),
+    TOKEN_ISSUER: config.tokens.issuer,
+    TOKEN_AUDIENCE: config.tokens.audience,
+    ACCESS_TOKEN_TTL_SECONDS: String(config.tokens.accessTtlSeconds),
+    REFRESH_TOKEN_TTL_SECONDS: String(config.tokens.refreshTtlSeconds),
+    KEY_CACHE_MAX_AGE_SECONDS: String(Math.round(config.keyCacheMaxAgeMs / 1000)),
+    LOGIN_FREE_ATTEMPTS: String(config.loginBackoff.freeAttempts),
+    LOGIN_BACKOFF_BASE_SECONDS: String(config.loginBackoff.baseSeconds),
+    LOGIN_BACKOFF_MAX_SECONDS: String(config.loginBackoff.maxSeconds),
+  };
+}
+
+/** A full config from the required parts and the defaults (the local stack, tests). */
+export function defaultConfig(
+  parts: Pick<VaultConfig, 'tables'> & {
+    keys: Readonly<Record<KeyRole, string>> & { previousSigning?: readonly string[] };
+  },
+  overrides: Partial<Omit<VaultConfig, 'tables' | 'keys'>> = {},
+): VaultConfig {
+  return {
+    ...configFromEnv(
+      configToEnvParts(
+        parts.tables.vault,
+        parts.tables.idempotency,
+        parts.keys.vault,
+        parts.keys.password,
+        parts.keys.signing,
+      ),
+    ),
+    keys: { ...parts.keys, previousSigning: parts.keys.previousSigning ?? [] },
+    ...overrides,
+  };
+}
+
+function configToEnvParts(
+  vault: string,
+  idempotency: string,
+  vaultKey: string,
+  passwordKey: string,
+  signingKey: string,
+) {
+  return {
+    TABLE_NAME: vault,
+    IDEMPOTENCY_TABLE_NAME: idempotency,
+    VAULT_KEY_ID: vaultKey,
+    PASSWORD_KEY_ID: passwordKey,
+    SIGNING_KEY_ID: signingKey,
   };
 }

@@ -11,8 +11,11 @@ import { createTableInput, type KeyRole, type TableNames, type TableRole } from 
 
 export const LOCAL_TABLES: TableNames = { vault: 'kmsvault-vault', idempotency: 'kmsvault-idempotency' };
 
+/** The keys the local stack keeps, by role; `passwordHmac` serves the hmac password strategy. */
+export type LocalKeyRole = KeyRole | 'passwordHmac';
+
 const LOCAL_KEYS: Record<
-  KeyRole,
+  LocalKeyRole,
   { alias: string; spec: KeySpec; usage: KeyUsageType; description: string }
 > = {
   vault: {
@@ -26,6 +29,12 @@ const LOCAL_KEYS: Record<
     spec: 'RSA_3072',
     usage: 'ENCRYPT_DECRYPT',
     description: 'kmsvault password key: protects login password hashes',
+  },
+  passwordHmac: {
+    alias: 'alias/kmsvault/password-hmac',
+    spec: 'HMAC_256',
+    usage: 'GENERATE_VERIFY_MAC',
+    description: 'kmsvault password key for the hmac strategy',
   },
   signing: {
     alias: 'alias/kmsvault/signing',
@@ -51,10 +60,13 @@ export async function ensureTables(
 }
 
 /** Finds the keys by alias, creating the missing ones; safe to run on every start. */
-export async function ensureKeys(kms: KMSClient): Promise<Record<KeyRole, string>> {
+export async function ensureKeys(kms: KMSClient): Promise<Record<LocalKeyRole, string>> {
   const { Aliases = [] } = await kms.send(new ListAliasesCommand({ Limit: 1000 }));
-  const ids: Partial<Record<KeyRole, string>> = {};
-  for (const [role, spec] of Object.entries(LOCAL_KEYS) as [KeyRole, (typeof LOCAL_KEYS)[KeyRole]][]) {
+  const ids: Partial<Record<LocalKeyRole, string>> = {};
+  for (const [role, spec] of Object.entries(LOCAL_KEYS) as [
+    LocalKeyRole,
+    (typeof LOCAL_KEYS)[LocalKeyRole],
+  ][]) {
     const existing = Aliases.find((a) => a.AliasName === spec.alias)?.TargetKeyId;
     if (existing !== undefined) {
       ids[role] = existing;
@@ -67,5 +79,5 @@ export async function ensureKeys(kms: KMSClient): Promise<Record<KeyRole, string
     await kms.send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: keyId }));
     ids[role] = keyId;
   }
-  return ids as Record<KeyRole, string>;
+  return ids as Record<LocalKeyRole, string>;
 }

@@ -3,10 +3,12 @@ import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { ROUTES, type VaultConfig } from '@kmsvault/core';
+import { defaultConfig, ROUTES, type VaultConfig } from '@kmsvault/core';
+import { createAuthHandler } from '@kmsvault/lambda-auth';
+import { createAuthorizer } from '@kmsvault/lambda-authorizer';
 import { createSecretsHandler } from '@kmsvault/lambda-secrets';
 import { STATIC_DIR } from '@kmsvault/web';
-import { ensureKeys, ensureTables } from './bootstrap';
+import { ensureKeys, ensureTables, type LocalKeyRole } from './bootstrap';
 import { LOCAL_REGION, localDynamoDbClient, localKmsClient } from './clients';
 import { DynamoDbLocal } from './dynamodb';
 import { ApiGatewayAdapter, LocalApiServer, type ProxyHandler } from './gateway';
@@ -21,6 +23,10 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** @default true */
   readonly writeLocalJson?: boolean;
+  /** Keys to use instead of the stack's own (a new password or signing key, say). */
+  readonly keys?: Partial<VaultConfig['keys']>;
+  /** Settings beyond tables and keys (password strategy, scrypt cost, backoff…). @default the Lambda defaults */
+  readonly config?: Partial<Omit<VaultConfig, 'tables' | 'keys'>>;
   /** @default a Powertools Logger at the level of POWERTOOLS_LOG_LEVEL */
   readonly logger?: Logger;
 }
@@ -31,7 +37,7 @@ export interface LocalJson {
   dynamodbEndpoint: string;
   kmsEndpoint: string;
   tables: VaultConfig['tables'];
-  keys: VaultConfig['keys'];
+  keys: Record<LocalKeyRole, string>;
 }
 
 export interface LocalStack {
@@ -82,10 +88,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const tables = await ensureTables(dynamodb);
     const keys = await ensureKeys(kms);
-    const config: VaultConfig = { tables, keys };
+    const strategy = options.config?.passwordStrategy ?? 'rsa';
+    const config: VaultConfig = defaultConfig(
+      {
+        tables,
+        keys: {
+          vault: keys.vault,
+          password: strategy === 'rsa' ? keys.password : keys.passwordHmac,
+          signing: keys.signing,
+          ...options.keys,
+        },
+      },
+      options.config,
+    );
 
     const secrets = createSecretsHandler({ kms, dynamodb, config, logger }) as ProxyHandler;
-    const adapter = new ApiGatewayAdapter({ routes: ROUTES, functions: { secrets }, region: LOCAL_REGION });
+    const auth = createAuthHandler({ kms, dynamodb, config, logger }) as ProxyHandler;
+    const authorizer = createAuthorizer({ kms, config, logger });
+    const adapter = new ApiGatewayAdapter({
+      routes: ROUTES,
+      functions: { secrets, auth },
+      authorizer,
+      region: LOCAL_REGION,
+    });
     const api = new LocalApiServer({ adapter, staticDir: STATIC_DIR, port: options.port ?? 0 });
     await api.start();
     stops.push(() => api.stop());

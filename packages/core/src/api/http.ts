@@ -72,3 +72,7 @@ export function jsonResult(
     body: JSON.stringify(body),
   };
 }
+
+export function emptyResult(statusCode: number, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { ...SECURITY_HEADERS, ...headers }, body: '' };
+}

@@ -1,5 +1,7 @@
+export * from './body';
 export * from './http';
 export * from './match';
 export * from './router';
 export * from './routes';
+export * from './schemas';
 export type * from './types';

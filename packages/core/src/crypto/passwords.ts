@@ -34,6 +34,7 @@ export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1, keyLength:
 const SALT_BYTES = 16;
 const RSA_ALGORITHM = 'RSAES_OAEP_SHA_256';
 const MAC_ALGORITHM = 'HMAC_SHA_256';
+const DECOY_BINDING = 'kmsvault-decoy';
 
 /** What is stored for a login password: never the hash in the clear. */
 export interface PasswordRecord {
@@ -96,9 +97,13 @@ export class PasswordHasher {
     this.params = params;
   }
 
-  public async create(password: string): Promise<PasswordRecord> {
+  /**
+   * `binding` (the user id) is mixed into the scrypt salt, so a record copied
+   * onto another account does not verify there.
+   */
+  public async create(password: string, binding: string): Promise<PasswordRecord> {
     const salt = randomBytes(SALT_BYTES);
-    const hash = await hashPassword(password, salt, this.params);
+    const hash = await hashPassword(password, salt, binding, this.params);
     try {
       if (this.strategy === 'rsa') {
         const { key, arn } = await this.rsaPublicKey();
@@ -118,12 +123,16 @@ export class PasswordHasher {
   }
 
   /** Checks a password against its record, or burns the same work when there is none. */
-  public async verify(password: string, record: PasswordRecord | undefined): Promise<PasswordVerdict> {
+  public async verify(
+    password: string,
+    record: PasswordRecord | undefined,
+    binding: string,
+  ): Promise<PasswordVerdict> {
     if (record === undefined) {
-      await this.check(password, await this.decoyRecord());
+      await this.check(password, await this.decoyRecord(), DECOY_BINDING);
       return { ok: false, needsRewrite: false };
     }
-    const ok = await this.check(password, record);
+    const ok = await this.check(password, record, binding);
     return { ok, needsRewrite: ok && this.isOutdated(record) };
   }
 
@@ -140,8 +149,8 @@ export class PasswordHasher {
     );
   }
 
-  private async check(password: string, record: PasswordRecord): Promise<boolean> {
-    const hash = await hashPassword(password, Buffer.from(record.salt, 'base64'), record.params);
+  private async check(password: string, record: PasswordRecord, binding: string): Promise<boolean> {
+    const hash = await hashPassword(password, Buffer.from(record.salt, 'base64'), binding, record.params);
     const value = Buffer.from(record.value, 'base64');
     try {
       if (record.strategy === 'rsa') {
@@ -202,7 +211,7 @@ export class PasswordHasher {
 
   /** A record of a random password under today's key: what a missing user is checked against. */
   private decoyRecord(): Promise<PasswordRecord> {
-    this.decoy ??= this.create(randomBytes(24).toString('base64')).catch((err: unknown) => {
+    this.decoy ??= this.create(randomBytes(24).toString('base64'), DECOY_BINDING).catch((err: unknown) => {
       this.decoy = undefined;
       throw err;
     });
@@ -210,11 +219,16 @@ export class PasswordHasher {
   }
 }
 
-function hashPassword(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+function hashPassword(
+  password: string,
+  salt: Buffer,
+  binding: string,
+  params: ScryptParams,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(
       Buffer.from(password.normalize('NFKC'), 'utf8'),
-      salt,
+      Buffer.concat([salt, Buffer.from(`\u0000${binding}`, 'utf8')]),
       params.keyLength,
       { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 },
       (err, key) => (err ? reject(err) : resolve(key)),

@@ -126,3 +126,31 @@ export function classifyDependencyError(error: unknown): unknown {
     { cause: error },
   );
 }
+
+export class ConflictError extends VaultError {
+  public constructor(code: string, detail: string) {
+    super(code, 409, 'Conflict', detail);
+    this.name = 'ConflictError';
+  }
+}
+
+export class TooManyRequestsError extends VaultError {
+  public constructor(
+    detail: string,
+    public readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_requests', 429, 'Too many requests', detail);
+    this.name = 'TooManyRequestsError';
+  }
+
+  public override extensions(): Record<string, unknown> {
+    return { retryAfter: this.retryAfterSeconds };
+  }
+}
+
+export class UnsupportedMediaTypeError extends VaultError {
+  public constructor(detail: string) {
+    super('unsupported_media_type', 415, 'Unsupported media type', detail);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}

@@ -1,1 +1,6 @@
+export * from './document-client';
+export * from './keys';
+export * from './sessions';
 export * from './tables';
+export * from './throttle';
+export * from './users';

@@ -38,19 +38,19 @@ describe('Class: PasswordHasher', () => {
   describe.each<PasswordStrategyName>(['rsa', 'hmac'])('strategy %s', (strategy) => {
     it('verifies the right password and rejects a wrong one', async () => {
       const h = hasher(strategy);
-      const record = await h.create('correct horse battery staple');
-      expect(await h.verify('correct horse battery staple', record)).toEqual({
+      const record = await h.create('correct horse battery staple', 'user-1');
+      expect(await h.verify('correct horse battery staple', record, 'user-1')).toEqual({
         ok: true,
         needsRewrite: false,
       });
-      expect(await h.verify('correct horse battery stapler', record)).toEqual({
+      expect(await h.verify('correct horse battery stapler', record, 'user-1')).toEqual({
         ok: false,
         needsRewrite: false,
       });
     });
 
     it('stores neither the password nor the bare hash', async () => {
-      const record = await hasher(strategy).create('hunter2hunter2');
+      const record = await hasher(strategy).create('hunter2hunter2', 'user-1');
       expect(JSON.stringify(record)).not.toContain('hunter2');
       expect(record).toMatchObject({ strategy, params: FAST });
       expect(record.keyId).toMatch(/^arn:aws:kms:/);
@@ -58,53 +58,82 @@ describe('Class: PasswordHasher', () => {
 
     it('checks each password with exactly one KMS call of the strategy', async () => {
       const h = hasher(strategy);
-      const record = await h.create('pw-pw-pw-pw');
+      const record = await h.create('pw-pw-pw-pw', 'user-1');
       await harness.resetStats();
-      await h.verify('pw-pw-pw-pw', record);
+      await h.verify('pw-pw-pw-pw', record, 'user-1');
       expect(await harness.stats()).toEqual(strategy === 'rsa' ? { Decrypt: 1 } : { VerifyMac: 1 });
     });
 
     it('does the same work (scrypt and one KMS call) for a missing record, and fails', async () => {
       const h = hasher(strategy);
-      await h.verify('warm-up', undefined); // the decoy record is made once per hasher
+      await h.verify('warm-up', undefined, 'user-1'); // the decoy record is made once per hasher
       await harness.resetStats();
-      expect(await h.verify('anything', undefined)).toEqual({ ok: false, needsRewrite: false });
+      expect(await h.verify('anything', undefined, 'user-1')).toEqual({ ok: false, needsRewrite: false });
       expect(await harness.stats()).toEqual(strategy === 'rsa' ? { Decrypt: 1 } : { VerifyMac: 1 });
     });
 
     it('flags a record for rewrite after the password key changes, and only after a correct password', async () => {
-      const record = await hasher(strategy, 0).create('rotate-me-please');
+      const record = await hasher(strategy, 0).create('rotate-me-please', 'user-1');
       const current = hasher(strategy, 1);
-      expect(await current.verify('rotate-me-please', record)).toEqual({ ok: true, needsRewrite: true });
-      expect(await current.verify('wrong', record)).toEqual({ ok: false, needsRewrite: false });
-      const rewritten = await current.create('rotate-me-please');
-      expect(await current.verify('rotate-me-please', rewritten)).toEqual({ ok: true, needsRewrite: false });
+      expect(await current.verify('rotate-me-please', record, 'user-1')).toEqual({
+        ok: true,
+        needsRewrite: true,
+      });
+      expect(await current.verify('wrong', record, 'user-1')).toEqual({ ok: false, needsRewrite: false });
+      const rewritten = await current.create('rotate-me-please', 'user-1');
+      expect(await current.verify('rotate-me-please', rewritten, 'user-1')).toEqual({
+        ok: true,
+        needsRewrite: false,
+      });
+    });
+
+    it("rejects a record copied from another user's account, even with that user's password", async () => {
+      const h = hasher(strategy);
+      const mallorys = await h.create('mallory-knows-this', 'user-mallory');
+      expect(await h.verify('mallory-knows-this', mallorys, 'user-alice')).toEqual({
+        ok: false,
+        needsRewrite: false,
+      });
+      expect(await h.verify('mallory-knows-this', mallorys, 'user-mallory')).toEqual({
+        ok: true,
+        needsRewrite: false,
+      });
     });
 
     it('flags a record for rewrite after the scrypt parameters change', async () => {
-      const record = await hasher(strategy).create('params-change');
+      const record = await hasher(strategy).create('params-change', 'user-1');
       const stronger = hasher(strategy, 0, { ...FAST, N: 2 ** 11 });
-      expect(await stronger.verify('params-change', record)).toEqual({ ok: true, needsRewrite: true });
+      expect(await stronger.verify('params-change', record, 'user-1')).toEqual({
+        ok: true,
+        needsRewrite: true,
+      });
     });
   });
 
   it('flags a record for rewrite after the strategy changes, verifying it with its own strategy', async () => {
-    const record = await hasher('rsa').create('switch-strategy');
-    expect(await hasher('hmac').verify('switch-strategy', record)).toEqual({ ok: true, needsRewrite: true });
+    const record = await hasher('rsa').create('switch-strategy', 'user-1');
+    expect(await hasher('hmac').verify('switch-strategy', record, 'user-1')).toEqual({
+      ok: true,
+      needsRewrite: true,
+    });
   });
 
   it('uses scrypt N=2^17, r=8, p=1, 32 bytes by default', async () => {
     const h = new PasswordHasher({ kms: harness.kms, strategy: 'rsa', keyId: keyIds.rsa[0] as string });
-    const record = await h.create('default-params');
+    const record = await h.create('default-params', 'user-1');
     expect(record.params).toEqual({ N: 131072, r: 8, p: 1, keyLength: 32 });
     expect(DEFAULT_SCRYPT).toEqual(record.params);
-    expect(await h.verify('default-params', record)).toEqual({ ok: true, needsRewrite: false });
+    expect(await h.verify('default-params', record, 'user-1')).toEqual({ ok: true, needsRewrite: false });
   });
 
   it('fetches the RSA public key once per hasher', async () => {
     const h = hasher('rsa');
     await harness.resetStats();
-    await Promise.all([h.create('a-password-1'), h.create('a-password-2'), h.create('a-password-3')]);
+    await Promise.all([
+      h.create('a-password-1', 'user-1'),
+      h.create('a-password-2', 'user-1'),
+      h.create('a-password-3', 'user-1'),
+    ]);
     expect(await harness.stats()).toEqual({ GetPublicKey: 1 });
   });
 

@@ -1,0 +1,1 @@
+export { type ApiHandler, type AuthFunctionDependencies, createAuthHandler, createAuthService } from './app';

@@ -1,0 +1,1 @@
+export { type AuthorizerDependencies, createAuthorizer, type TokenAuthorizerHandler } from './authorizer';
