@@ -60,7 +60,11 @@ export function buildRouter(
     app.route(
       async ({ event, params }) => {
         const apiEvent = event as unknown as ApiEvent;
-        const result = await handler({ event: apiEvent, params, requestId: apiEvent.requestContext.requestId });
+        const result = await handler({
+          event: apiEvent,
+          params,
+          requestId: apiEvent.requestContext.requestId,
+        });
         // A Web Response may carry no body at all for 204/304; the router builds one from our result.
         if (result.statusCode === 204 || result.statusCode === 304) {
           return new Response(null, { status: result.statusCode, headers: result.headers ?? {} });

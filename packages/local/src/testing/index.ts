@@ -33,3 +33,14 @@ export async function startKmsHarness(): Promise<KmsHarness> {
     },
   };
 }
+
+export { call, type TestRequest, type TestResponse } from './http';
+
+/** Calls per operation since the last reset, from a KMS emulator endpoint's `GET /_stats`. */
+export async function kmsStats(endpoint: string): Promise<Record<string, number>> {
+  return ((await (await fetch(`${endpoint}/_stats`)).json()) as { calls: Record<string, number> }).calls;
+}
+
+export async function resetKmsStats(endpoint: string): Promise<void> {
+  await fetch(`${endpoint}/_stats/reset`, { method: 'POST' });
+}
