@@ -70,7 +70,12 @@ describe('Function: startLocalStack', () => {
       dynamodbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       kmsEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       tables: { vault: 'kmsvault-vault', idempotency: 'kmsvault-idempotency' },
-      keys: { vault: expect.any(String), password: expect.any(String), signing: expect.any(String) },
+      keys: {
+        vault: expect.any(String),
+        password: expect.any(String),
+        passwordHmac: expect.any(String),
+        signing: expect.any(String),
+      },
     });
     expect(secondJson.keys).toEqual(firstJson.keys);
     expect(health.status).toBe(200);
