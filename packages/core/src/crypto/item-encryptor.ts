@@ -138,7 +138,11 @@ export class ItemEncryptor {
     return decodeMaterial(record[MATERIAL_ATTRIBUTE]).keyVersion;
   }
 
-  public async decrypt(record: Item, keys: UserKeyProvider): Promise<Item> {
+  /**
+   * Verifies the whole item, then decrypts it; with `only`, decrypts just
+   * those encrypted attributes (the signature still covers all of them).
+   */
+  public async decrypt(record: Item, keys: UserKeyProvider, only?: readonly string[]): Promise<Item> {
     const material = decodeMaterial(record[MATERIAL_ATTRIBUTE]);
     const encodedMaterial = record[MATERIAL_ATTRIBUTE] as Uint8Array;
     const signature = record[SIGNATURE_ATTRIBUTE];
@@ -165,6 +169,7 @@ export class ItemEncryptor {
       for (const [name, value] of Object.entries(record)) {
         if (name === MATERIAL_ATTRIBUTE || name === SIGNATURE_ATTRIBUTE) continue;
         if (this.schema.attributes[name] === AttributeAction.ENCRYPT_AND_SIGN) {
+          if (only !== undefined && !only.includes(name)) continue;
           if (!(value instanceof Uint8Array))
             throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
           out[name] = decodeValue(this.open(encKey, value, pk, sk, name, version), this.schema.customTypes);

@@ -303,3 +303,17 @@ describe('Class: ItemEncryptor', () => {
     });
   });
 });
+
+describe('Class: ItemEncryptor, partial decryption', () => {
+  it('decrypts only the attributes asked for, after verifying the whole item', async () => {
+    const encryptor = new ItemEncryptor(TABLE, secretSchema);
+    const key = userKey();
+    const stored = encryptor.encrypt(secretItem(), key);
+    const partial = await encryptor.decrypt(stored, () => key, ['name']);
+    expect(partial).toMatchObject({ name: 'Bank', id: '01', version: 3 });
+    expect(partial).not.toHaveProperty('password');
+    expect(partial).not.toHaveProperty('notes');
+    const tampered = { ...stored, notes: new Uint8Array(stored.notes as Uint8Array).fill(1, 20, 21) };
+    await expect(encryptor.decrypt(tampered, () => key, ['name'])).rejects.toBeInstanceOf(IntegrityError);
+  });
+});
