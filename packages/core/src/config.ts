@@ -21,6 +21,10 @@ export interface VaultConfig {
   };
   /** How long an unwrapped user key is reused; 0 means one KMS Decrypt per request. */
   readonly keyCacheMaxAgeMs: number;
+  /** Previous versions kept per secret. */
+  readonly historyDepth: number;
+  /** Days a deleted secret stays in the trash. */
+  readonly trashRetentionDays: number;
   readonly loginBackoff: {
     /** Failures per username and client address before responses become 429. */
     readonly freeAttempts: number;
@@ -37,6 +41,8 @@ export const DEFAULTS = {
   accessTtlSeconds: 900,
   refreshTtlSeconds: 30 * 24 * 3600,
   keyCacheMaxAgeSeconds: 300,
+  historyDepth: 10,
+  trashRetentionDays: 30,
   loginFreeAttempts: 5,
   loginBackoffBaseSeconds: 1,
   loginBackoffMaxSeconds: 900,
@@ -58,6 +64,8 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(DEFAULTS.accessTtlSeconds),
   REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 24 * 3600).default(DEFAULTS.refreshTtlSeconds),
   KEY_CACHE_MAX_AGE_SECONDS: int(0, 3600).default(DEFAULTS.keyCacheMaxAgeSeconds),
+  HISTORY_DEPTH: int(0, 100).default(DEFAULTS.historyDepth),
+  TRASH_RETENTION_DAYS: int(1, 365).default(DEFAULTS.trashRetentionDays),
   LOGIN_FREE_ATTEMPTS: int(1, 100).default(DEFAULTS.loginFreeAttempts),
   LOGIN_BACKOFF_BASE_SECONDS: int(1, 3600).default(DEFAULTS.loginBackoffBaseSeconds),
   LOGIN_BACKOFF_MAX_SECONDS: int(1, 86_400).default(DEFAULTS.loginBackoffMaxSeconds),
@@ -90,6 +98,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): VaultConfig {
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     },
     keyCacheMaxAgeMs: e.KEY_CACHE_MAX_AGE_SECONDS * 1000,
+    historyDepth: e.HISTORY_DEPTH,
+    trashRetentionDays: e.TRASH_RETENTION_DAYS,
     loginBackoff: {
       freeAttempts: e.LOGIN_FREE_ATTEMPTS,
       baseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,
@@ -114,6 +124,8 @@ export function configToEnv(config: VaultConfig): Record<string, string> {
     ACCESS_TOKEN_TTL_SECONDS: String(config.tokens.accessTtlSeconds),
     REFRESH_TOKEN_TTL_SECONDS: String(config.tokens.refreshTtlSeconds),
     KEY_CACHE_MAX_AGE_SECONDS: String(Math.round(config.keyCacheMaxAgeMs / 1000)),
+    HISTORY_DEPTH: String(config.historyDepth),
+    TRASH_RETENTION_DAYS: String(config.trashRetentionDays),
     LOGIN_FREE_ATTEMPTS: String(config.loginBackoff.freeAttempts),
     LOGIN_BACKOFF_BASE_SECONDS: String(config.loginBackoff.baseSeconds),
     LOGIN_BACKOFF_MAX_SECONDS: String(config.loginBackoff.maxSeconds),

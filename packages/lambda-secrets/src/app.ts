@@ -1,20 +1,199 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { buildRouter, type RouterLogger, type VaultConfig } from '@kmsvault/core';
+import {
+  buildOpenApi,
+  buildRouter,
+  documentClient,
+  emptyResult,
+  exportCsv,
+  exportJson,
+  exportQuerySchema,
+  generatePassword,
+  generateRequestSchema,
+  type HttpResult,
+  header,
+  importRequestSchema,
+  jsonResult,
+  KeyCache,
+  NotFoundError,
+  type OperationContext,
+  parseImport,
+  parseJsonBody,
+  type RouterLogger,
+  SECURITY_HEADERS,
+  SecretRepository,
+  SecretService,
+  secretInputSchema,
+  secretListQuerySchema,
+  UnauthorizedError,
+  UserKeyring,
+  UserRepository,
+  ValidationError,
+  type VaultConfig,
+  VaultError,
+} from '@kmsvault/core';
+import type { z } from 'zod';
 import { healthHandler } from './handlers/health';
+import { idempotentWrites } from './idempotency';
 
 export interface SecretsDependencies {
   readonly kms: KMSClient;
   readonly dynamodb: DynamoDBClient;
   readonly config: VaultConfig;
   readonly logger: RouterLogger;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Lambda-shaped handler: `(event, context) => result`. */
 export type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
+function userOf(ctx: OperationContext): string {
+  const userId = ctx.event.requestContext.authorizer?.userId;
+  if (typeof userId !== 'string' || userId.length === 0) throw new UnauthorizedError();
+  return userId;
+}
+
+function query<T extends z.ZodType>(ctx: OperationContext, schema: T): z.infer<T> {
+  const result = schema.safeParse(ctx.event.queryStringParameters ?? {});
+  if (!result.success) {
+    const errors = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new ValidationError(
+      `The query is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`,
+      errors,
+    );
+  }
+  return result.data;
+}
+
+function versionParam(ctx: OperationContext): number {
+  const v = Number(ctx.params.version);
+  if (!Number.isInteger(v) || v < 1) throw new NotFoundError();
+  return v;
+}
+
+/** `If-Match: "3"`, `W/"3"` or `3`; undefined when absent, 412 when not a version. */
+function ifMatch(ctx: OperationContext): number | undefined {
+  const raw = header(ctx.event, 'if-match');
+  if (raw === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,10})"?$/.exec(raw.trim());
+  return match ? Number(match[1]) : -1;
+}
+
+const etag = (version: number) => ({ etag: `"${version}"` });
+
 /** The secrets function's router, built from the manifest with its dependencies injected. */
 export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
-  const app = buildRouter('secrets', { getHealth: healthHandler(deps) }, deps.logger);
+  const db = documentClient(deps.dynamodb);
+  const service = new SecretService({
+    secrets: new SecretRepository(db, deps.config.tables.vault),
+    users: new UserRepository(db, deps.config.tables.vault),
+    keyring: new UserKeyring({
+      kms: deps.kms,
+      vaultKeyId: deps.config.keys.vault,
+      cache: new KeyCache({ maxAgeMs: deps.config.keyCacheMaxAgeMs }),
+    }),
+    config: deps.config,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const idempotent = idempotentWrites(deps.dynamodb, deps.config.tables.idempotency);
+  let openapi: Record<string, unknown> | undefined;
+
+  const write = (status: number, result: { id: string; version: number }): HttpResult =>
+    jsonResult(status, { id: result.id, version: result.version }, etag(result.version));
+
+  const app = buildRouter(
+    'secrets',
+    {
+      getHealth: healthHandler(deps),
+      listSecrets: async (ctx) => {
+        const q = query(ctx, secretListQuerySchema);
+        return jsonResult(200, await service.list(userOf(ctx), q));
+      },
+      createSecret: async (ctx) => {
+        const userId = userOf(ctx);
+        const input = parseJsonBody(ctx.event, secretInputSchema);
+        return idempotent(ctx, userId, 'createSecret', async () =>
+          write(201, await service.create(userId, input)),
+        );
+      },
+      getSecret: async (ctx) => {
+        const secret = await service.get(userOf(ctx), ctx.params.id as string);
+        return jsonResult(200, secret, etag(secret.version));
+      },
+      updateSecret: async (ctx) => {
+        const userId = userOf(ctx);
+        const input = parseJsonBody(ctx.event, secretInputSchema);
+        return write(200, await service.update(userId, ctx.params.id as string, ifMatch(ctx), input));
+      },
+      deleteSecret: async (ctx) => {
+        await service.remove(userOf(ctx), ctx.params.id as string);
+        return emptyResult(204);
+      },
+      listVersions: async (ctx) =>
+        jsonResult(200, { items: await service.versions(userOf(ctx), ctx.params.id as string) }),
+      getVersion: async (ctx) => {
+        const secret = await service.getVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx));
+        return jsonResult(200, secret);
+      },
+      restoreVersion: async (ctx) =>
+        write(200, await service.restoreVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx))),
+      listTrash: async (ctx) => jsonResult(200, { items: await service.trash(userOf(ctx)) }),
+      restoreTrash: async (ctx) =>
+        write(200, await service.restoreFromTrash(userOf(ctx), ctx.params.id as string)),
+      purgeTrash: async (ctx) => {
+        await service.purge(userOf(ctx), ctx.params.id as string);
+        return emptyResult(204);
+      },
+      generatePassword: async (ctx) => {
+        userOf(ctx);
+        return jsonResult(200, generatePassword(parseJsonBody(ctx.event, generateRequestSchema)));
+      },
+      importSecrets: async (ctx) => {
+        const userId = userOf(ctx);
+        const body = parseJsonBody(ctx.event, importRequestSchema);
+        return idempotent(ctx, userId, 'importSecrets', async () => {
+          const rows = parseImport(body.format, body.content);
+          const errors: { row: number; message: string }[] = [];
+          const ids: string[] = [];
+          for (const row of rows) {
+            if ('error' in row) {
+              errors.push({ row: row.row, message: row.error });
+              continue;
+            }
+            try {
+              ids.push((await service.create(userId, row.secret)).id);
+            } catch (err) {
+              // A vault error's message names fields, never their values. A failing dependency
+              // fails the row, not the import, so the answer says exactly which rows landed.
+              const safe = err instanceof VaultError && err.status < 500;
+              errors.push({ row: row.row, message: safe ? err.message : 'could not be stored now; import it again' });
+            }
+          }
+          deps.logger.info('import finished', { imported: ids.length, failed: errors.length });
+          return jsonResult(200, { imported: ids.length, failed: errors.length, errors, ids });
+        });
+      },
+      exportSecrets: async (ctx) => {
+        const { format } = query(ctx, exportQuerySchema);
+        const secrets = await service.exportAll(userOf(ctx));
+        const csv = format === 'csv';
+        return {
+          statusCode: 200,
+          headers: {
+            ...SECURITY_HEADERS,
+            'content-type': csv ? 'text/csv; charset=utf-8' : 'application/json',
+            'content-disposition': `attachment; filename="kmsvault-export.${csv ? 'csv' : 'json'}"`,
+          },
+          body: csv ? exportCsv(secrets) : exportJson(secrets),
+        };
+      },
+      getOpenApi: async () => {
+        openapi ??= buildOpenApi();
+        return jsonResult(200, openapi, { 'cache-control': 'public, max-age=300' });
+      },
+    },
+    deps.logger,
+  );
   return (event, context) => app.resolve(event, context as Parameters<typeof app.resolve>[1]);
 }

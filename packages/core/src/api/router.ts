@@ -23,6 +23,8 @@ export interface ApiEvent {
 
 export interface OperationContext {
   readonly event: ApiEvent;
+  /** The Lambda context, as the runtime passed it. */
+  readonly lambdaContext: unknown;
   readonly params: Readonly<Record<string, string>>;
   readonly requestId: string;
 }

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { generateRequestSchema, generateResponseSchema } from '../domain/generator';
+import { importRequestSchema, importResponseSchema } from '../domain/import-export';
+import {
+  secretInputSchema,
+  secretMetadataSchema,
+  secretSchema,
+  trashedSecretSchema,
+} from '../domain/secret-schema';
 import {
   changePasswordSchema,
   credentialsSchema,
@@ -8,6 +16,30 @@ import {
   tokenResponseSchema,
 } from './schemas';
 import type { RouteDefinition } from './types';
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  required: true,
+  description:
+    'A unique key per intended write (1–128 characters); a retry with the same key and body returns the first response.',
+} as const;
+
+const writeResultSchema = z.object({ id: z.string(), version: z.number().int() });
+const listQuerySchema = z.object({
+  q: z.string().max(256).optional(),
+  site: z.string().max(2048).optional(),
+  tag: z.string().max(64).optional(),
+  folder: z.string().max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(1024).optional(),
+});
+export const secretListQuerySchema = listQuerySchema;
+export const exportQuerySchema = z.object({ format: z.enum(['json', 'csv']).default('json') });
+const pageSchema = z.object({ items: z.array(secretMetadataSchema), nextCursor: z.string().nullable() });
+const versionsSchema = z.object({
+  items: z.array(z.object({ version: z.number().int(), updatedAt: z.string() })),
+});
+const trashSchema = z.object({ items: z.array(trashedSecretSchema) });
 
 export const healthSchema = z.object({
   status: z.literal('ok'),
@@ -101,6 +133,161 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'none',
     summary: 'The public keys that verify access tokens: the current one, then previous ones.',
     responses: { 200: { description: 'A JWK set.', schema: jwksSchema } },
+  },
+  {
+    operationId: 'listSecrets',
+    method: 'GET',
+    path: '/v1/secrets',
+    function: 'secrets',
+    auth: 'bearer',
+    summary:
+      'Lists secrets (metadata only); q searches name, url and username, site finds a host through its beacon.',
+    query: listQuerySchema,
+    responses: { 200: { description: 'A page of secrets.', schema: pageSchema } },
+  },
+  {
+    operationId: 'createSecret',
+    method: 'POST',
+    path: '/v1/secrets',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Creates a secret.',
+    body: secretInputSchema,
+    headers: [IDEMPOTENCY_KEY],
+    responses: {
+      201: { description: 'Created; ETag is its version.', schema: writeResultSchema },
+      422: { description: 'The Idempotency-Key was used with another body.' },
+    },
+  },
+  {
+    operationId: 'getSecret',
+    method: 'GET',
+    path: '/v1/secrets/{id}',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Reads a secret, decrypted; ETag is its version.',
+    responses: {
+      200: { description: 'The secret.', schema: secretSchema },
+      404: { description: 'No such secret.' },
+    },
+  },
+  {
+    operationId: 'updateSecret',
+    method: 'PUT',
+    path: '/v1/secrets/{id}',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Replaces a secret with a new version; the previous one is kept.',
+    body: secretInputSchema,
+    headers: [{ name: 'If-Match', required: true, description: 'The version being replaced, as its ETag.' }],
+    responses: {
+      200: { description: 'The new version.', schema: writeResultSchema },
+      412: { description: 'The secret changed since that version.' },
+      428: { description: 'If-Match is missing.' },
+    },
+  },
+  {
+    operationId: 'deleteSecret',
+    method: 'DELETE',
+    path: '/v1/secrets/{id}',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Moves a secret to the trash.',
+    responses: { 204: { description: 'In the trash.' } },
+  },
+  {
+    operationId: 'listVersions',
+    method: 'GET',
+    path: '/v1/secrets/{id}/versions',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'The versions of a secret, newest first.',
+    responses: { 200: { description: 'Versions.', schema: versionsSchema } },
+  },
+  {
+    operationId: 'getVersion',
+    method: 'GET',
+    path: '/v1/secrets/{id}/versions/{version}',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'One version of a secret.',
+    responses: { 200: { description: 'That version.', schema: secretSchema } },
+  },
+  {
+    operationId: 'restoreVersion',
+    method: 'POST',
+    path: '/v1/secrets/{id}/versions/{version}/restore',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Makes a new version with the content of an earlier one.',
+    responses: { 200: { description: 'The new version.', schema: writeResultSchema } },
+  },
+  {
+    operationId: 'listTrash',
+    method: 'GET',
+    path: '/v1/trash',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Deleted secrets, until they are purged.',
+    responses: { 200: { description: 'The trash.', schema: trashSchema } },
+  },
+  {
+    operationId: 'restoreTrash',
+    method: 'POST',
+    path: '/v1/trash/{id}/restore',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Brings a deleted secret back.',
+    responses: { 200: { description: 'Restored.', schema: writeResultSchema } },
+  },
+  {
+    operationId: 'purgeTrash',
+    method: 'DELETE',
+    path: '/v1/trash/{id}',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Deletes a secret in the trash for good, with its versions.',
+    responses: { 204: { description: 'Gone.' } },
+  },
+  {
+    operationId: 'generatePassword',
+    method: 'POST',
+    path: '/v1/generate',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Generates a password (characters) or a passphrase (words).',
+    body: generateRequestSchema,
+    responses: { 200: { description: 'A password and its entropy.', schema: generateResponseSchema } },
+  },
+  {
+    operationId: 'importSecrets',
+    method: 'POST',
+    path: '/v1/import',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: 'Imports a Bitwarden (JSON, CSV) or Chrome (CSV) export; each row whole or not at all.',
+    body: importRequestSchema,
+    headers: [IDEMPOTENCY_KEY],
+    responses: { 200: { description: 'What landed and which rows failed.', schema: importResponseSchema } },
+  },
+  {
+    operationId: 'exportSecrets',
+    method: 'GET',
+    path: '/v1/export',
+    function: 'secrets',
+    auth: 'bearer',
+    summary: "Exports the caller's secrets, decrypted (Bitwarden JSON or CSV).",
+    query: exportQuerySchema,
+    responses: { 200: { description: 'The export file.' } },
+  },
+  {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    function: 'secrets',
+    auth: 'none',
+    summary: 'This API as an OpenAPI 3.1 document.',
+    responses: { 200: { description: 'The OpenAPI document.' } },
   },
 ];
 

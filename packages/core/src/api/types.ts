@@ -23,6 +23,14 @@ export interface RouteDefinition {
   readonly summary: string;
   /** JSON request body schema, when the route takes one. */
   readonly body?: z.ZodType;
+  /** Query string parameters. */
+  readonly query?: z.ZodObject;
+  /** Request headers the route reads. */
+  readonly headers?: readonly {
+    readonly name: string;
+    readonly required: boolean;
+    readonly description: string;
+  }[];
   /** Success status and body schema, for the OpenAPI document. */
   readonly responses?: Readonly<
     Record<number, { readonly description: string; readonly schema?: z.ZodType }>

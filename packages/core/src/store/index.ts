@@ -1,5 +1,6 @@
 export * from './document-client';
 export * from './keys';
+export * from './secrets';
 export * from './sessions';
 export * from './tables';
 export * from './throttle';

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { ROUTES } from './routes';
+import type { RouteDefinition } from './types';
+
+const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', description: 'Stable machine-readable error code.' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+  additionalProperties: true,
+};
+
+const STANDARD_ERRORS: Record<number, string> = {
+  400: 'The request is not valid; `errors` names each bad field.',
+  401: 'A valid bearer token is required.',
+  404: 'Not found (also for ids of other users).',
+  413: 'The body is too large.',
+  415: 'The body must be application/json.',
+  429: 'Too many requests; see Retry-After.',
+  500: 'Internal error.',
+  503: 'A dependency is unavailable; see Retry-After.',
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
+
+function operation(route: RouteDefinition): Record<string, unknown> {
+  const parameters: Record<string, unknown>[] = [];
+  for (const match of route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
+    parameters.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
+  }
+  if (route.query) {
+    for (const [name, field] of Object.entries(route.query.shape)) {
+      parameters.push({
+        name,
+        in: 'query',
+        required: !(field as z.ZodType).safeParse(undefined).success,
+        schema: jsonSchema(field as z.ZodType, 'input'),
+      });
+    }
+  }
+  for (const header of route.headers ?? []) {
+    parameters.push({
+      name: header.name,
+      in: 'header',
+      required: header.required,
+      description: header.description,
+      schema: { type: 'string', minLength: 1, maxLength: 128 },
+    });
+  }
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(route.responses ?? {})) {
+    const code = Number(status);
+    if (code >= 400) {
+      responses[status] = {
+        $ref: `#/components/responses/Problem${status}`,
+        description: response.description,
+      };
+      continue;
+    }
+    responses[status] = {
+      description: response.description,
+      ...(response.schema
+        ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }
+        : {}),
+    };
+  }
+  const errorCodes = [
+    400,
+    500,
+    503,
+    ...(route.auth === 'bearer' ? [401, 404] : []),
+    ...(route.body ? [413, 415] : []),
+  ];
+  for (const code of errorCodes)
+    responses[String(code)] ??= { $ref: `#/components/responses/Problem${code}` };
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.auth === 'bearer' ? { security: [{ bearer: [] }] } : { security: [] }),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of the whole API, built from the route manifest and its zod schemas. */
+export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operation(route);
+  }
+  const problemCodes = new Set<number>(Object.keys(STANDARD_ERRORS).map(Number));
+  for (const route of ROUTES)
+    for (const s of Object.keys(route.responses ?? {})) if (Number(s) >= 400) problemCodes.add(Number(s));
+  const responses: Record<string, unknown> = {};
+  for (const code of [...problemCodes].sort()) {
+    const description = STANDARD_ERRORS[code] ?? 'See the problem detail.';
+    responses[`Problem${code}`] = {
+      description,
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'kmsvault API',
+      version: '1.0.0',
+      description:
+        'A credential vault whose every sensitive attribute is encrypted under per-user keys that only AWS KMS can unwrap.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      schemas: { Problem: problemSchema },
+      responses,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

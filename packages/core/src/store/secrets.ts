@@ -1,0 +1,145 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Item } from '../crypto/item-encryptor';
+import { VAULT_TABLE } from './tables';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const secretKeys = {
+  current: (id: string) => `SECRET#${id}`,
+  currentPrefix: 'SECRET#',
+  version: (id: string, version: number) => `VERSION#${id}#${String(version).padStart(10, '0')}`,
+  versionPrefix: (id: string) => `VERSION#${id}#`,
+  trash: (id: string) => `TRASH#${id}`,
+  trashPrefix: 'TRASH#',
+} as const;
+
+/** Raw access to encrypted secret items; no crypto here, only DynamoDB. */
+export class SecretRepository {
+  public constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  public async get(pk: string, sk: string): Promise<Item | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  /** Every item of the user under a sort-key prefix, all pages. */
+  public async query(pk: string, prefix: string, newestFirst = false): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ScanIndexForward: !newestFirst,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  /** Current items whose beacon matches: candidates, to be decrypted and filtered exactly. */
+  public async byBeacon(pk: string, beacon: string): Promise<Item[]> {
+    const keys: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: VAULT_TABLE.beaconIndex,
+          KeyConditionExpression: 'pk = :pk AND #b = :beacon',
+          ExpressionAttributeNames: { '#b': VAULT_TABLE.beaconAttribute },
+          ExpressionAttributeValues: { ':pk': pk, ':beacon': beacon },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) keys.push({ pk: item.pk, sk: item.sk });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    const items: Item[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
+        {
+          [this.tableName]: { Keys: keys.slice(i, i + 100), ConsistentRead: true },
+        };
+      while (request !== undefined && Object.keys(request).length > 0) {
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        items.push(...(out.Responses?.[this.tableName] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return items;
+  }
+
+  /** Writes several items atomically; returns false when a condition failed. */
+  public async transact(items: TransactItem[]): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'TransactionCanceledException') {
+        const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      }
+      throw err;
+    }
+  }
+
+  public put(item: Item, condition?: string, values?: Record<string, unknown>): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: item,
+        ...(condition ? { ConditionExpression: condition } : {}),
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      },
+    };
+  }
+
+  public delete(pk: string, sk: string, condition?: string, values?: Record<string, unknown>): TransactItem {
+    return {
+      Delete: {
+        TableName: this.tableName,
+        Key: { pk, sk },
+        ...(condition ? { ConditionExpression: condition } : {}),
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      },
+    };
+  }
+
+  public async deleteNow(pk: string, sk: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk } }));
+  }
+
+  /** Sets or removes the TTL of an item (DO_NOTHING: not covered by the signature). */
+  public async setExpiry(pk: string, sk: string, expiresAt: number | undefined): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk, sk },
+        ...(expiresAt === undefined
+          ? { UpdateExpression: 'REMOVE expiresAt' }
+          : { UpdateExpression: 'SET expiresAt = :e', ExpressionAttributeValues: { ':e': expiresAt } }),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+}
