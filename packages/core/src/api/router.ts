@@ -60,10 +60,11 @@ export function buildRouter(
       throw new Error(`no handler for ${route.operationId} (${route.method} ${route.path})`);
     const path = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1') as `/${string}`;
     app.route(
-      async ({ event, params }) => {
+      async ({ event, params, context }) => {
         const apiEvent = event as unknown as ApiEvent;
         const result = await handler({
           event: apiEvent,
+          lambdaContext: context,
           params,
           requestId: apiEvent.requestContext.requestId,
         });
