@@ -16,7 +16,10 @@ module.exports = {
   roots: ['<rootDir>/packages', '<rootDir>/infra'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(jose)[@/])'],
+  // ESM-only packages, compiled to CommonJS for jest.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(\\.pnpm/)?(jose|@seriousme\\+openapi-schema-validator|@seriousme/openapi-schema-validator)[@/])',
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   setupFiles: ['<rootDir>/jest/setup-env.js'],
   testTimeout: 60_000,

@@ -167,7 +167,10 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
               // A vault error's message names fields, never their values. A failing dependency
               // fails the row, not the import, so the answer says exactly which rows landed.
               const safe = err instanceof VaultError && err.status < 500;
-              errors.push({ row: row.row, message: safe ? err.message : 'could not be stored now; import it again' });
+              errors.push({
+                row: row.row,
+                message: safe ? err.message : 'could not be stored now; import it again',
+              });
             }
           }
           deps.logger.info('import finished', { imported: ids.length, failed: errors.length });

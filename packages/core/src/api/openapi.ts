@@ -77,10 +77,12 @@ function operation(route: RouteDefinition): Record<string, unknown> {
       };
       continue;
     }
+    const schema = response.schema ? jsonSchema(response.schema, 'output') : {};
+    const mediaTypes = response.mediaTypes ?? (response.schema ? ['application/json'] : []);
     responses[status] = {
       description: response.description,
-      ...(response.schema
-        ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }
+      ...(mediaTypes.length > 0
+        ? { content: Object.fromEntries(mediaTypes.map((m) => [m, { schema }])) }
         : {}),
     };
   }

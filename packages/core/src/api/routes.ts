@@ -278,7 +278,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'bearer',
     summary: "Exports the caller's secrets, decrypted (Bitwarden JSON or CSV).",
     query: exportQuerySchema,
-    responses: { 200: { description: 'The export file.' } },
+    responses: { 200: { description: 'The export file.', mediaTypes: ['application/json', 'text/csv'] } },
   },
   {
     operationId: 'getOpenApi',
@@ -287,7 +287,9 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'none',
     summary: 'This API as an OpenAPI 3.1 document.',
-    responses: { 200: { description: 'The OpenAPI document.' } },
+    responses: {
+      200: { description: 'The OpenAPI document.', schema: z.object({ openapi: z.string() }).passthrough() },
+    },
   },
 ];
 

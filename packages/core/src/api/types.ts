@@ -32,7 +32,12 @@ export interface RouteDefinition {
     readonly description: string;
   }[];
   /** Success status and body schema, for the OpenAPI document. */
-  readonly responses?: Readonly<
-    Record<number, { readonly description: string; readonly schema?: z.ZodType }>
-  >;
+  readonly responses?: Readonly<Record<number, RouteResponse>>;
+}
+
+export interface RouteResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  /** Media types other than application/json, when the route answers with them. */
+  readonly mediaTypes?: readonly string[];
 }

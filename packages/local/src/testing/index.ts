@@ -44,3 +44,4 @@ export async function kmsStats(endpoint: string): Promise<Record<string, number>
 export async function resetKmsStats(endpoint: string): Promise<void> {
   await fetch(`${endpoint}/_stats/reset`, { method: 'POST' });
 }
+export { OpenApiRecorder } from './openapi';
