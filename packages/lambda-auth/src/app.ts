@@ -1,12 +1,13 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KMSClient } from '@aws-sdk/client-kms';
 import {
+  type ApiHandler,
   AuthService,
   buildRouter,
+  callerOf,
   changePasswordSchema,
   credentialsSchema,
   documentClient,
   emptyResult,
+  type FunctionDependencies,
   jsonResult,
   KeyCache,
   KmsJwsSigner,
@@ -14,33 +15,14 @@ import {
   type OperationContext,
   PasswordHasher,
   parseJsonBody,
-  type RouterLogger,
   refreshRequestSchema,
   SessionRepository,
-  UnauthorizedError,
   UserKeyring,
   UserRepository,
-  type VaultConfig,
 } from '@kmsvault/core';
 
-export interface AuthFunctionDependencies {
-  readonly kms: KMSClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly config: VaultConfig;
-  readonly logger: RouterLogger;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
-
-export type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
-
-/** The caller's user and session, as the authorizer handed them over. */
-function caller(ctx: OperationContext): { userId: string; sessionId: string | undefined } {
-  const auth = ctx.event.requestContext.authorizer ?? {};
-  const userId = auth.userId;
-  if (typeof userId !== 'string' || userId.length === 0) throw new UnauthorizedError();
-  return { userId, sessionId: typeof auth.sessionId === 'string' ? auth.sessionId : undefined };
-}
+/** The auth function's dependencies: the same as every API function's. */
+export type AuthFunctionDependencies = FunctionDependencies;
 
 function clientOf(ctx: OperationContext): string {
   return ctx.event.requestContext.identity?.sourceIp ?? 'unknown';
@@ -93,13 +75,13 @@ export function createAuthHandler(deps: AuthFunctionDependencies): ApiHandler {
         return jsonResult(200, await service.refresh(body.refreshToken));
       },
       logout: async (ctx) => {
-        const { userId } = caller(ctx);
+        const { userId } = callerOf(ctx);
         const body = parseJsonBody(ctx.event, refreshRequestSchema);
         await service.logout(userId, body.refreshToken);
         return emptyResult(204);
       },
       changePassword: async (ctx) => {
-        const { userId, sessionId } = caller(ctx);
+        const { userId, sessionId } = callerOf(ctx);
         const body = parseJsonBody(ctx.event, changePasswordSchema);
         await service.changePassword(
           userId,

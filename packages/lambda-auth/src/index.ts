@@ -1,1 +1,2 @@
-export { type ApiHandler, type AuthFunctionDependencies, createAuthHandler, createAuthService } from './app';
+export type { ApiHandler } from '@kmsvault/core';
+export { type AuthFunctionDependencies, createAuthHandler, createAuthService } from './app';

@@ -1,13 +1,14 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KMSClient } from '@aws-sdk/client-kms';
 import {
+  type ApiHandler,
   buildOpenApi,
   buildRouter,
+  callerOf,
   documentClient,
   emptyResult,
   exportCsv,
   exportJson,
   exportQuerySchema,
+  type FunctionDependencies,
   generatePassword,
   generateRequestSchema,
   type HttpResult,
@@ -19,40 +20,24 @@ import {
   type OperationContext,
   parseImport,
   parseJsonBody,
-  type RouterLogger,
   SECURITY_HEADERS,
   SecretRepository,
   SecretService,
   secretInputSchema,
   secretListQuerySchema,
-  UnauthorizedError,
   UserKeyring,
   UserRepository,
   ValidationError,
-  type VaultConfig,
   VaultError,
 } from '@kmsvault/core';
 import type { z } from 'zod';
 import { healthHandler } from './handlers/health';
 import { idempotentWrites } from './idempotency';
 
-export interface SecretsDependencies {
-  readonly kms: KMSClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly config: VaultConfig;
-  readonly logger: RouterLogger;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
+/** The secrets function's dependencies: the same as every API function's. */
+export type SecretsDependencies = FunctionDependencies;
 
-/** Lambda-shaped handler: `(event, context) => result`. */
-export type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
-
-function userOf(ctx: OperationContext): string {
-  const userId = ctx.event.requestContext.authorizer?.userId;
-  if (typeof userId !== 'string' || userId.length === 0) throw new UnauthorizedError();
-  return userId;
-}
+const userOf = (ctx: OperationContext) => callerOf(ctx).userId;
 
 function query<T extends z.ZodType>(ctx: OperationContext, schema: T): z.infer<T> {
   const result = schema.safeParse(ctx.event.queryStringParameters ?? {});

@@ -1,1 +1,2 @@
-export { type ApiHandler, createSecretsHandler, type SecretsDependencies } from './app';
+export type { ApiHandler } from '@kmsvault/core';
+export { createSecretsHandler, type SecretsDependencies } from './app';

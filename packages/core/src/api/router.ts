@@ -1,5 +1,14 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
-import { classifyDependencyError, MethodNotAllowedError, NotFoundError, VaultError } from '../domain/errors';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { VaultConfig } from '../config';
+import {
+  classifyDependencyError,
+  MethodNotAllowedError,
+  NotFoundError,
+  UnauthorizedError,
+  VaultError,
+} from '../domain/errors';
 import { type HttpResult, problemResult } from './http';
 import { routesFor } from './routes';
 import type { FunctionName } from './types';
@@ -89,4 +98,28 @@ export function buildRouter(
     return problemResult(classified, requestIdOf(event));
   });
   return app;
+}
+
+/** What every API function is built from: its clients, configuration and logger. */
+export interface FunctionDependencies {
+  readonly kms: KMSClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly config: VaultConfig;
+  readonly logger: RouterLogger;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Lambda-shaped handler: `(event, context) => result`. */
+export type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** The caller's user and session, as the authorizer handed them over; 401 without them. */
+export function callerOf(ctx: OperationContext): { userId: string; sessionId: string | undefined } {
+  const auth = ctx.event.requestContext.authorizer ?? {};
+  const userId = auth.userId;
+  if (typeof userId !== 'string' || userId.length === 0) throw new UnauthorizedError();
+  return {
+    userId,
+    sessionId: typeof auth.sessionId === 'string' && auth.sessionId.length > 0 ? auth.sessionId : undefined,
+  };
 }

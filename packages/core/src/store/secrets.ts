@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Item } from '../crypto/item-encryptor';
+import { queryPrefix } from './document-client';
 import { VAULT_TABLE } from './tables';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -37,23 +38,8 @@ export class SecretRepository {
   }
 
   /** Every item of the user under a sort-key prefix, all pages. */
-  public async query(pk: string, prefix: string, newestFirst = false): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ScanIndexForward: !newestFirst,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  public query(pk: string, prefix: string, newestFirst = false): Promise<Item[]> {
+    return queryPrefix(this.db, this.tableName, pk, prefix, { newestFirst });
   }
 
   /** Current items whose beacon matches: candidates, to be decrypted and filtered exactly. */

@@ -2,10 +2,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryPrefix } from './document-client';
 import { keys } from './keys';
 
 /** A refresh token as stored: its SHA-256, never the token. */
@@ -89,32 +89,20 @@ export class SessionRepository {
   /** Revokes every refresh token of the user in the families `which` selects. */
   public async revoke(userId: string, which: (familyId: string) => boolean): Promise<number> {
     let revoked = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
+    const items = await queryPrefix(this.db, this.tableName, keys.user(userId), keys.refreshPrefix);
+    for (const item of items) {
+      if (item.status === 'revoked' || !which(item.familyId as string)) continue;
+      await this.db.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.user(userId), ':prefix': keys.refreshPrefix },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET #s = :revoked',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked' },
         }),
       );
-      for (const item of page.Items ?? []) {
-        if (item.status === 'revoked' || !which(item.familyId as string)) continue;
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: item.pk, sk: item.sk },
-            UpdateExpression: 'SET #s = :revoked',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':revoked': 'revoked' },
-          }),
-        );
-        revoked += 1;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+      revoked += 1;
+    }
     return revoked;
   }
 }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { PayloadTooLargeError, problemResult } from '@kmsvault/core';
+import { closeServer, listenLocal, urlOf } from '../ports';
 import { type ApiGatewayAdapter, MAX_PAYLOAD_BYTES } from './adapter';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -45,29 +45,16 @@ export class LocalApiServer {
     });
   }
 
-  public async start(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return this.url;
+  public start(): Promise<string> {
+    return listenLocal(this.server, this.options.port ?? 0);
   }
 
   public get url(): string {
-    const address = this.server.address() as AddressInfo | null;
-    if (address === null) throw new Error('the local API server is not listening');
-    return `http://127.0.0.1:${address.port}`;
+    return urlOf(this.server);
   }
 
-  public async stop(): Promise<void> {
-    if (!this.server.listening) return;
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  public stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

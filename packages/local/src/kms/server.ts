@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { closeServer, listenLocal, urlOf } from '../ports';
 import { KmsEmulator, type KmsEmulatorOptions } from './emulator';
 import { KmsError } from './errors';
 import type { Fault } from './types';
@@ -53,29 +53,16 @@ export class KmsEmulatorServer {
     this.server.keepAliveTimeout = 5_000;
   }
 
-  public async start(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.requestedPort, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return this.endpoint;
+  public start(): Promise<string> {
+    return listenLocal(this.server, this.requestedPort);
   }
 
   public get endpoint(): string {
-    const address = this.server.address() as AddressInfo | null;
-    if (address === null) throw new Error('the KMS emulator is not listening');
-    return `http://127.0.0.1:${address.port}`;
+    return urlOf(this.server);
   }
 
-  public async stop(): Promise<void> {
-    if (!this.server.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      this.server.close((err) => (err ? reject(err) : resolve()));
-      this.server.closeAllConnections();
-    });
+  public stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   public stats(): { calls: Record<string, number>; errors: Record<string, number>; total: number } {

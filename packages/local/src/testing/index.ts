@@ -45,3 +45,22 @@ export async function resetKmsStats(endpoint: string): Promise<void> {
   await fetch(`${endpoint}/_stats/reset`, { method: 'POST' });
 }
 export { OpenApiRecorder } from './openapi';
+
+/**
+ * Captures everything written to stdout (where Powertools Logger writes)
+ * until `restore()`, so a suite can prove what its logs never contain.
+ */
+export function captureStdout(): { text(): string; restore(): void } {
+  const chunks: string[] = [];
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+    return true;
+  }) as typeof process.stdout.write;
+  return {
+    text: () => chunks.join(''),
+    restore: () => {
+      process.stdout.write = original;
+    },
+  };
+}

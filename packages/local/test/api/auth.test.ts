@@ -16,7 +16,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { type LocalStack, startLocalStack } from '../../src/stack';
-import { call, kmsStats, resetKmsStats, type TestResponse } from '../../src/testing';
+import { call, captureStdout, kmsStats, resetKmsStats, type TestResponse } from '../../src/testing';
 
 type Tokens = { accessToken: string; refreshToken: string; tokenType: string; expiresIn: number };
 type Problem = {
@@ -39,15 +39,11 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
   (strategy) => {
     let stack: LocalStack;
     let url: string;
-    const logs: string[] = [];
+    let logs: ReturnType<typeof captureStdout>;
     const secrets: string[] = [];
-    let writeSpy: jest.SpyInstance;
 
     beforeAll(async () => {
-      writeSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        logs.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-        return true;
-      });
+      logs = captureStdout();
       stack = await startLocalStack({
         inMemory: true,
         dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-auth-')),
@@ -59,7 +55,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
 
     afterAll(async () => {
       await stack.stop();
-      writeSpy.mockRestore();
+      logs.restore();
     });
 
     const post = <T = unknown>(path: string, body: unknown, extra: { bearer?: string; from?: string } = {}) =>
@@ -577,7 +573,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
     });
 
     it('never logs a password, an access token or a refresh token', () => {
-      const all = logs.join('');
+      const all = logs.text();
       expect(all.length).toBeGreaterThan(0);
       expect(secrets.length).toBeGreaterThan(10);
       for (const secret of secrets) expect(all).not.toContain(secret);

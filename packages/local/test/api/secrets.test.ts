@@ -9,6 +9,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 import {
   call,
+  captureStdout,
   kmsStats,
   OpenApiRecorder,
   resetKmsStats,
@@ -42,16 +43,12 @@ const MARK = 'PLAINTEXT-MARK';
 describe('Secrets API over HTTP', () => {
   let stack: LocalStack;
   const recorder = new OpenApiRecorder();
-  const logs: string[] = [];
+  let logs: ReturnType<typeof captureStdout>;
   const tokens: string[] = [];
-  let writeSpy: jest.SpyInstance;
   let counter = 0;
 
   beforeAll(async () => {
-    writeSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logs.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-      return true;
-    });
+    logs = captureStdout();
     stack = await startLocalStack({
       inMemory: true,
       dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-secrets-')),
@@ -62,7 +59,7 @@ describe('Secrets API over HTTP', () => {
 
   afterAll(async () => {
     await stack.stop();
-    writeSpy.mockRestore();
+    logs.restore();
   });
 
   /** A signed-up, logged-in user with helpers that record every response for the OpenAPI check. */
@@ -730,7 +727,7 @@ describe('Secrets API over HTTP', () => {
     });
 
     it('logs no plaintext secret, password or token', () => {
-      const all = logs.join('');
+      const all = logs.text();
       expect(all).toContain('kmsvault-test');
       expect(all).not.toContain(MARK);
       for (const token of tokens) expect(all).not.toContain(token);
