@@ -1,0 +1,3 @@
+import { buildApp } from '../src/app';
+
+buildApp().synth();

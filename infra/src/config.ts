@@ -1,0 +1,105 @@
+import { aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
+import type { PasswordStrategy } from './vault';
+
+export type EnvironmentName = 'dev' | 'staging' | 'prod';
+
+export interface EnvironmentConfig {
+  /** The AWS account; falls back to CDK_DEFAULT_ACCOUNT. */
+  readonly account?: string;
+  /** The AWS region; falls back to CDK_DEFAULT_REGION. */
+  readonly region?: string;
+  /** Names of IAM roles (in the account) that administer the keys, besides the CDK deployment role. */
+  readonly keyAdminRoleNames: readonly string[];
+  readonly passwordStrategy: PasswordStrategy;
+  readonly waf: boolean;
+  readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
+  readonly pointInTimeRecovery: boolean;
+  readonly logRetention: logs.RetentionDays;
+  readonly alarmEmail?: string;
+  readonly corsOrigins: readonly string[];
+}
+
+/**
+ * One entry per environment. The account ids are examples: set yours here
+ * (or leave account out and deploy with credentials, which set
+ * CDK_DEFAULT_ACCOUNT).
+ */
+export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
+  dev: {
+    account: '111111111111',
+    region: 'eu-west-1',
+    keyAdminRoleNames: ['KmsvaultKeyAdmin'],
+    passwordStrategy: 'rsa',
+    waf: false,
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    pointInTimeRecovery: true,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    corsOrigins: [],
+  },
+  staging: {
+    account: '222222222222',
+    region: 'eu-west-1',
+    keyAdminRoleNames: ['KmsvaultKeyAdmin'],
+    passwordStrategy: 'rsa',
+    waf: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    pointInTimeRecovery: true,
+    logRetention: logs.RetentionDays.THREE_MONTHS,
+    corsOrigins: [],
+  },
+  prod: {
+    account: '333333333333',
+    region: 'eu-west-1',
+    keyAdminRoleNames: ['KmsvaultKeyAdmin'],
+    passwordStrategy: 'rsa',
+    waf: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    pointInTimeRecovery: true,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+    alarmEmail: 'vault-oncall@example.com',
+    corsOrigins: [],
+  },
+};
+
+export interface ResolvedEnvironment extends EnvironmentConfig {
+  readonly name: EnvironmentName;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The named environment with account and region resolved; one clear error for anything missing or wrong. */
+export function resolveEnvironment(
+  name: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  environments: Record<string, EnvironmentConfig> = ENVIRONMENTS,
+): ResolvedEnvironment {
+  const known = Object.keys(environments);
+  if (name === undefined || !(name in environments)) {
+    throw new Error(
+      `environment ${JSON.stringify(name)} is not configured; choose one of ${known.join(', ')} with -c env=NAME`,
+    );
+  }
+  const config = environments[name] as EnvironmentConfig;
+  const account = config.account ?? env.CDK_DEFAULT_ACCOUNT;
+  const region = config.region ?? env.CDK_DEFAULT_REGION;
+  if (account === undefined || !/^\d{12}$/.test(account)) {
+    throw new Error(
+      `environment ${name}: setting "account" is missing or not 12 digits (got ${JSON.stringify(account)}); set it in infra/src/config.ts or CDK_DEFAULT_ACCOUNT`,
+    );
+  }
+  if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new Error(
+      `environment ${name}: setting "region" is missing or malformed (got ${JSON.stringify(region)}); set it in infra/src/config.ts or CDK_DEFAULT_REGION`,
+    );
+  }
+  if (config.keyAdminRoleNames.length === 0) {
+    throw new Error(
+      `environment ${name}: setting "keyAdminRoleNames" is empty; name at least one key administrator role`,
+    );
+  }
+  return { ...config, name: name as EnvironmentName, account, region };
+}

@@ -1,0 +1,475 @@
+import { ROUTES } from '@kmsvault/core';
+import { App, Duration, aws_dynamodb as dynamodb, aws_iam as iam, Stack, aws_sns as sns } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
+import { addNagPacks, buildApp } from '../src/app';
+import { ENVIRONMENTS, resolveEnvironment } from '../src/config';
+import {
+  KMS_ADMIN_ACTIONS,
+  PASSWORD_KEY_HMAC_ACTIONS,
+  PASSWORD_KEY_RSA_ACTIONS,
+  SIGNING_KEY_SIGN_ACTIONS,
+  TABLE_KEY_USER_ACTIONS,
+} from '../src/constants';
+import { Vault, type VaultProps } from '../src/vault';
+
+const ADMIN = 'arn:aws:iam::123456789012:role/KeyAdmin';
+
+/** GIVEN a stack with a Vault of these props, WHEN it synthesises. */
+function synth(props: Partial<VaultProps> = {}): { stack: Stack; vault: Vault; template: Template } {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const vault = new Vault(stack, 'Vault', { keyAdmins: [new iam.ArnPrincipal(ADMIN)], ...props });
+  return { stack, vault, template: Template.fromStack(stack) };
+}
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Principal?: unknown;
+  Condition?: unknown;
+};
+
+function keyStatements(
+  template: Template,
+  stack: Stack,
+  key: { node: { defaultChild?: unknown } },
+): Statement[] {
+  const id = stack.getLogicalId(key.node.defaultChild as never);
+  return (template.toJSON().Resources[id].Properties.KeyPolicy.Statement as Statement[]) ?? [];
+}
+
+function principalOf(statement: Statement): string {
+  return JSON.stringify(statement.Principal);
+}
+
+function roleRef(stack: Stack, role: iam.IRole): string {
+  return stack.getLogicalId((role as iam.Role).node.defaultChild as never);
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? [...s.Action] : [s.Action]).sort();
+
+describe('Class: Vault', () => {
+  describe('key policies', () => {
+    const { stack, vault, template } = synth();
+    const roles = (vault as unknown as { roles: Record<string, iam.Role> }).roles;
+    const keys = {
+      vault: vault.vaultKey,
+      password: vault.passwordKey,
+      signing: vault.signingKey,
+      table: vault.tableKey,
+    };
+
+    it.each(Object.keys(keys))(
+      'gives the %s key administrators management actions only, and nobody kms:*',
+      (name) => {
+        // THEN
+        const statements = keyStatements(template, stack, keys[name as keyof typeof keys]);
+        const admin = statements.find((s) => s.Sid === 'KeyAdministration') as Statement;
+        expect(actionsOf(admin)).toEqual([...KMS_ADMIN_ACTIONS].sort());
+        expect(principalOf(admin)).toContain(ADMIN);
+        for (const action of admin.Action)
+          expect(action).not.toMatch(
+            /^kms:(Decrypt|Encrypt|GenerateDataKey|Sign|Verify|GenerateMac|VerifyMac|ReEncrypt)/,
+          );
+        expect(statements.flatMap(actionsOf)).not.toContain('kms:*');
+      },
+    );
+
+    it('grants each function role exactly its actions on each key', () => {
+      // THEN
+      const granted = (key: keyof typeof keys, role: string) =>
+        keyStatements(template, stack, keys[key])
+          .filter((s) => principalOf(s).includes(roleRef(stack, roles[role] as iam.Role)))
+          .flatMap(actionsOf)
+          .sort();
+      expect(granted('vault', 'auth')).toEqual(['kms:GenerateDataKey']);
+      expect(granted('vault', 'secrets')).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+      expect(granted('vault', 'authorizer')).toEqual([]);
+      expect(granted('password', 'auth')).toEqual([...PASSWORD_KEY_RSA_ACTIONS].sort());
+      expect(granted('password', 'secrets')).toEqual([]);
+      expect(granted('password', 'authorizer')).toEqual([]);
+      expect(granted('signing', 'auth')).toEqual([...SIGNING_KEY_SIGN_ACTIONS].sort());
+      expect(granted('signing', 'authorizer')).toEqual(['kms:GetPublicKey']);
+      expect(granted('signing', 'secrets')).toEqual([]);
+      expect(granted('table', 'auth')).toEqual([...TABLE_KEY_USER_ACTIONS].sort());
+      expect(granted('table', 'secrets')).toEqual([...TABLE_KEY_USER_ACTIONS].sort());
+      expect(granted('table', 'authorizer')).toEqual([]);
+    });
+
+    it('binds user-key use to the encryption context and table-key use to DynamoDB', () => {
+      const vaultStatements = keyStatements(template, stack, vault.vaultKey).filter(
+        (s) => s.Sid !== 'KeyAdministration' && s.Sid !== 'SecretsDescribesForHealth',
+      );
+      for (const s of vaultStatements) {
+        expect(s.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'user-key' } });
+      }
+      const tableStatements = keyStatements(template, stack, vault.tableKey).filter(
+        (s) => s.Sid !== 'KeyAdministration',
+      );
+      for (const s of tableStatements) {
+        expect(JSON.stringify(s.Condition)).toContain('kms:ViaService');
+      }
+    });
+
+    it('makes the keys per DESIGN.md: symmetric ones rotate; RSA_3072 password key, P-256 signing key', () => {
+      template.resourcePropertiesCountIs(
+        'AWS::KMS::Key',
+        { KeySpec: 'SYMMETRIC_DEFAULT', EnableKeyRotation: true },
+        3,
+      );
+      template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'RSA_3072', KeyUsage: 'ENCRYPT_DECRYPT' });
+      template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    });
+  });
+
+  it('adds the account root statement only when trustAccountRoot is set', () => {
+    const { stack, vault, template } = synth({ trustAccountRoot: true });
+    const root = keyStatements(template, stack, vault.vaultKey).find(
+      (s) => s.Sid === 'AccountRoot',
+    ) as Statement;
+    expect(root.Action).toBe('kms:*');
+    expect(JSON.stringify(root.Principal)).toContain(':root');
+  });
+
+  it('uses an HMAC_256 password key with GenerateMac and VerifyMac under the hmac strategy', () => {
+    const { stack, vault, template } = synth({ passwordStrategy: 'hmac' });
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    const auth = keyStatements(template, stack, vault.passwordKey).find(
+      (s) => s.Sid === 'AuthChecksPasswords',
+    ) as Statement;
+    expect(actionsOf(auth)).toEqual([...PASSWORD_KEY_HMAC_ACTIONS].sort());
+  });
+
+  describe('table', () => {
+    it('is encrypted with the table key, with PITR, TTL, the beacon index and deletion protection by default', () => {
+      const { stack, vault, template } = synth();
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: {
+            'Fn::GetAtt': [stack.getLogicalId(vault.tableKey.node.defaultChild as never), 'Arn'],
+          },
+        },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        DeletionProtectionEnabled: true,
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'beacon', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        ],
+      });
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      });
+      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    });
+  });
+
+  describe('functions', () => {
+    const { template } = synth();
+
+    it('runs three arm64 Node.js 24 functions with tracing, sized for the work', () => {
+      template.resourcePropertiesCountIs(
+        'AWS::Lambda::Function',
+        { Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } },
+        3,
+      );
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        MemorySize: 1024,
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: 'kmsvault-auth',
+            PASSWORD_STRATEGY: 'rsa',
+            KEY_CACHE_MAX_AGE_SECONDS: '300',
+          }),
+        },
+      });
+    });
+
+    it('keeps function logs with a retention', () => {
+      template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 4);
+    });
+
+    it('has no inline IAM policy', () => {
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+  });
+
+  describe('API', () => {
+    const { template } = synth();
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
+
+    it('has one method per manifest route, the authorizer on every non-public one and none on public ones', () => {
+      for (const route of ROUTES) {
+        const method = methods.find((m) => m.OperationName === route.operationId);
+        expect(method).toBeDefined();
+        expect(method.HttpMethod).toBe(route.method);
+        if (route.auth === 'bearer') {
+          expect(method.AuthorizationType).toBe('CUSTOM');
+          expect(method.AuthorizerId).toBeDefined();
+        } else {
+          expect(method.AuthorizationType).toBe('NONE');
+          expect(method.AuthorizerId).toBeUndefined();
+        }
+      }
+      expect(methods.filter((m) => m.HttpMethod !== 'OPTIONS')).toHaveLength(ROUTES.length);
+    });
+
+    it('validates request bodies against models made from the zod schemas', () => {
+      template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+      const withBody = ROUTES.filter((r) => r.body !== undefined);
+      for (const route of withBody) {
+        const method = methods.find((m) => m.OperationName === route.operationId);
+        expect(method.RequestValidatorId).toBeDefined();
+        expect(method.RequestModels['application/json']).toBeDefined();
+      }
+      template.hasResourceProperties('AWS::ApiGateway::Model', {
+        Name: 'createSecretRequest',
+        Schema: Match.objectLike({ type: 'object', required: ['name'], additionalProperties: false }),
+      });
+    });
+
+    it('logs access as JSON, logs execution, traces, and throttles the stage', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'v1',
+        TracingEnabled: true,
+        AccessLogSetting: Match.objectLike({ Format: Match.stringLikeRegexp('"requestId"') }),
+        MethodSettings: [
+          Match.objectLike({ LoggingLevel: 'INFO', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        ],
+      });
+    });
+
+    it('answers gateway errors as problem+json', () => {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'UNAUTHORIZED',
+        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+      });
+    });
+
+    it('has no web ACL unless asked', () => {
+      template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    });
+  });
+
+  it('attaches a web ACL with managed rules and a rate rule on /v1/auth/ when waf is on', () => {
+    const { template } = synth({ api: { waf: true, authRateLimit: 500 } });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' }),
+        Match.objectLike({
+          Name: 'AuthRateLimit',
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              Limit: 500,
+              ScopeDownStatement: { ByteMatchStatement: Match.objectLike({ SearchString: '/v1/auth/' }) },
+            }),
+          },
+        }),
+      ]),
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);
+  });
+
+  it('alarms on API 5xx, function errors and throttles, table throttles and dependency failures, to an encrypted topic', () => {
+    const { template } = synth({ alarmEmail: 'ops@example.com' });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 3 * 2 + 1 + 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [Match.objectLike({ MetricName: 'DependencyFailures' })],
+    });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('uses an existing alarm topic when given one', () => {
+    const app = new App();
+    const stack = new Stack(app, 'T');
+    const topic = new sns.Topic(stack, 'Existing');
+    new Vault(stack, 'Vault', { keyAdmins: [new iam.ArnPrincipal(ADMIN)], alarmTopic: topic });
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  it('grants platform teams API invocation and metric reads', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Grants');
+    const vault = new Vault(stack, 'Vault', { keyAdmins: [new iam.ArnPrincipal(ADMIN)] });
+    const role = new iam.Role(stack, 'Consumer', { assumedBy: new iam.AccountRootPrincipal() });
+    vault.grantInvokeApi(role);
+    vault.grantReadMetrics(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'execute-api:Invoke' }),
+          Match.objectLike({
+            Action: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  describe('props validation', () => {
+    it.each<[string, Partial<VaultProps>, RegExp]>([
+      ['keyAdmins is empty', { keyAdmins: [] }, /keyAdmins: got \[\]/],
+      [
+        'historyDepth is out of range',
+        { historyDepth: 101 },
+        /historyDepth: got 101; allowed: a whole number from 0 to 100/,
+      ],
+      ['historyDepth is fractional', { historyDepth: 2.5 }, /historyDepth: got 2.5/],
+      [
+        'keyCacheMaxAge is over an hour',
+        { keyCacheMaxAge: Duration.hours(2) },
+        /keyCacheMaxAge: got "2 hours"; allowed: 0 to 1 hour/,
+      ],
+      [
+        'trashRetention is over a year',
+        { trashRetention: Duration.days(400) },
+        /trashRetention: got "400 days"/,
+      ],
+      [
+        'passwordStrategy is unknown',
+        { passwordStrategy: 'md5' as never },
+        /passwordStrategy: got "md5"; allowed: 'rsa' or 'hmac'/,
+      ],
+      [
+        'a CORS origin is not https',
+        { api: { corsOrigins: ['http://x.example'] } },
+        /api.corsOrigins: got "http:\/\/x.example"/,
+      ],
+      ['the throttling rate is zero', { api: { throttlingRateLimit: 0 } }, /api.throttlingRateLimit: got 0/],
+      ['the WAF rate is under 100', { api: { authRateLimit: 10 } }, /api.authRateLimit: got 10/],
+      ['the stage name has a slash', { api: { stageName: 'v1/x' } }, /api.stageName: got "v1\/x"/],
+      ['alarmEmail is not an address', { alarmEmail: 'nobody' }, /alarmEmail: got "nobody"/],
+    ])('fails if %s', (_name, props, message) => {
+      expect(() => synth(props)).toThrow(message);
+    });
+
+    it('fails if both alarmEmail and alarmTopic are given', () => {
+      const app = new App();
+      const stack = new Stack(app, 'T');
+      expect(
+        () =>
+          new Vault(stack, 'Vault', {
+            keyAdmins: [new iam.ArnPrincipal(ADMIN)],
+            alarmEmail: 'a@b.example',
+            alarmTopic: new sns.Topic(stack, 'Topic'),
+          }),
+      ).toThrow(/give alarmEmail or alarmTopic, not both/);
+    });
+  });
+});
+
+describe('cdk-nag', () => {
+  it('finds nothing unacknowledged in a fresh app that uses new Vault(...) with only the required props', () => {
+    // GIVEN a platform team's own app
+    const app = new App();
+    addNagPacks(app);
+    const stack = new Stack(app, 'PlatformTeamStack', {
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
+    new Vault(stack, 'Vault', { keyAdmins: [new iam.ArnPrincipal(ADMIN)] });
+
+    // WHEN it synthesises, THEN the validation plugins pass
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it.each(Object.keys(ENVIRONMENTS))(
+    'validateScope succeeds for AwsSolutions, Serverless and NIST 800-53 r5 in %s',
+    (env) => {
+      const app = new App({ context: { env } });
+      buildApp(app);
+      const stack = app.node.findChild(`Kmsvault-${env}`);
+      for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks(), new NIST80053R5Checks()]) {
+        const report = pack.validateScope(stack);
+        expect(
+          report.violations.map(
+            (v) => `${v.ruleName} ${v.violatingResources?.map((r) => r.resourceLogicalId).join(',') ?? ''}`,
+          ),
+        ).toEqual([]);
+        expect(report.success).toBe(true);
+      }
+    },
+  );
+
+  it('fails synthesis on an unacknowledged finding', () => {
+    // GIVEN a stack with a table that has no point-in-time recovery and no acknowledgement
+    const app = new App();
+    addNagPacks(app);
+    const stack = new Stack(app, 'Bad');
+    new dynamodb.Table(stack, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    expect(() => app.synth()).toThrow(/NIST\.800\.53\.R5-DynamoDBPITREnabled/);
+  });
+});
+
+describe('per-environment settings', () => {
+  const templateOf = (env: string) => {
+    const app = new App({ context: { env } });
+    buildApp(app);
+    return Template.fromStack(app.node.findChild(`Kmsvault-${env}`) as Stack);
+  };
+
+  it('retains data, protects deletion and turns WAF on in prod', () => {
+    const prod = templateOf('prod');
+    prod.hasResourceProperties('AWS::DynamoDB::Table', {
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    prod.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    prod.resourceCountIs('AWS::WAFv2::WebACL', 1);
+  });
+
+  it('lets dev tables go with the stack, without WAF', () => {
+    const dev = templateOf('dev');
+    dev.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+    dev.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    dev.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  it('names the CDK deployment role and the configured roles as key administrators', () => {
+    const prod = templateOf('prod').toJSON();
+    const key = Object.values(
+      prod.Resources as Record<
+        string,
+        { Type: string; Properties: { KeyPolicy: { Statement: Statement[] } } }
+      >,
+    ).find((r) => r.Type === 'AWS::KMS::Key');
+    const admin = JSON.stringify(
+      key?.Properties.KeyPolicy.Statement.find((s) => s.Sid === 'KeyAdministration')?.Principal,
+    );
+    expect(admin).toContain('role/cdk-hnb659fds-cfn-exec-role-333333333333-eu-west-1');
+    expect(admin).toContain('role/KmsvaultKeyAdmin');
+  });
+
+  it('fails with one clear error for an unknown environment or a missing setting', () => {
+    expect(() => resolveEnvironment('qa')).toThrow(
+      'environment "qa" is not configured; choose one of dev, staging, prod with -c env=NAME',
+    );
+    expect(() => resolveEnvironment(undefined)).toThrow(/not configured/);
+    const noAccount = { x: { ...ENVIRONMENTS.dev, account: undefined } };
+    expect(() => resolveEnvironment('x', {}, noAccount)).toThrow(
+      'environment x: setting "account" is missing or not 12 digits (got undefined); set it in infra/src/config.ts or CDK_DEFAULT_ACCOUNT',
+    );
+    expect(resolveEnvironment('x', { CDK_DEFAULT_ACCOUNT: '444444444444' }, noAccount).account).toBe(
+      '444444444444',
+    );
+    const noRegion = { y: { ...ENVIRONMENTS.dev, region: undefined } };
+    expect(() => resolveEnvironment('y', {}, noRegion)).toThrow(/environment y: setting "region" is missing/);
+    const noAdmins = { z: { ...ENVIRONMENTS.dev, keyAdminRoleNames: [] } };
+    expect(() => resolveEnvironment('z', {}, noAdmins)).toThrow(
+      /environment z: setting "keyAdminRoleNames" is empty/,
+    );
+  });
+});
