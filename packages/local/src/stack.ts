@@ -7,7 +7,7 @@ import { defaultConfig, ROUTES, type VaultConfig } from '@kmsvault/core';
 import { createAuthHandler } from '@kmsvault/lambda-auth';
 import { createAuthorizer } from '@kmsvault/lambda-authorizer';
 import { createSecretsHandler } from '@kmsvault/lambda-secrets';
-import { STATIC_DIR } from '@kmsvault/web';
+import { buildWeb } from '@kmsvault/web';
 import { ensureKeys, ensureTables, type LocalKeyRole } from './bootstrap';
 import { LOCAL_REGION, localDynamoDbClient, localKmsClient } from './clients';
 import { DynamoDbLocal } from './dynamodb';
@@ -111,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       authorizer,
       region: LOCAL_REGION,
     });
-    const api = new LocalApiServer({ adapter, staticDir: STATIC_DIR, port: options.port ?? 0 });
+    const api = new LocalApiServer({ adapter, staticDir: await buildWeb(), port: options.port ?? 0 });
     await api.start();
     stops.push(() => api.stop());
 
