@@ -12,6 +12,8 @@ export interface EnvironmentConfig {
   readonly keyAdminRoleNames: readonly string[];
   readonly passwordStrategy: PasswordStrategy;
   readonly waf: boolean;
+  /** Deploy the web vault (S3 + CloudFront). */
+  readonly webVault: boolean;
   readonly removalPolicy: RemovalPolicy;
   readonly deletionProtection: boolean;
   readonly pointInTimeRecovery: boolean;
@@ -32,6 +34,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     keyAdminRoleNames: ['KmsvaultKeyAdmin'],
     passwordStrategy: 'rsa',
     waf: false,
+    webVault: false,
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     pointInTimeRecovery: true,
@@ -44,6 +47,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     keyAdminRoleNames: ['KmsvaultKeyAdmin'],
     passwordStrategy: 'rsa',
     waf: true,
+    webVault: true,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     pointInTimeRecovery: true,
@@ -56,6 +60,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     keyAdminRoleNames: ['KmsvaultKeyAdmin'],
     passwordStrategy: 'rsa',
     waf: true,
+    webVault: true,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     pointInTimeRecovery: true,

@@ -22,6 +22,7 @@ export class VaultStack extends Stack {
       logRetention: config.logRetention,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       api: { waf: config.waf, corsOrigins: config.corsOrigins },
+      webVault: config.webVault,
     });
   }
 }

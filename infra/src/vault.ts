@@ -48,6 +48,7 @@ import {
   XRAY_ACTIONS,
 } from './constants';
 import { acknowledge } from './nag';
+import { WebVault } from './web';
 
 export type PasswordStrategy = 'rsa' | 'hmac';
 
@@ -135,6 +136,13 @@ export interface VaultProps {
   /** @default - the defaults of VaultApiOptions */
   readonly api?: VaultApiOptions;
   /**
+   * Deploy the web vault: a private S3 bucket behind CloudFront (origin
+   * access control, HTTPS only, security headers) with the API under the
+   * same origin. The deploy workflow uploads the files.
+   * @default false
+   */
+  readonly webVault?: boolean;
+  /**
    * What happens to the table and keys when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -185,6 +193,7 @@ export class Vault extends Construct {
   public readonly alarmTopic: sns.ITopic;
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly webAcl?: wafv2.CfnWebACL;
+  public readonly web?: WebVault;
 
   private readonly roles: Record<FunctionName | 'authorizer', iam.Role>;
   private readonly logRetention: logs.RetentionDays;
@@ -412,6 +421,7 @@ export class Vault extends Construct {
     // ---- API ----------------------------------------------------------------
     this.api = this.restApi(apiOptions, logRetention, removalPolicy);
     if (apiOptions.waf === true) this.webAcl = this.waf(apiOptions.authRateLimit ?? 300);
+    if (props.webVault === true) this.web = new WebVault(this, 'Web', { api: this.api, removalPolicy });
 
     // ---- alarms and dashboard ------------------------------------------------
     if (props.alarmTopic !== undefined) {

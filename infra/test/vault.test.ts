@@ -473,3 +473,62 @@ describe('per-environment settings', () => {
     );
   });
 });
+
+describe('Class: WebVault (webVault: true)', () => {
+  const { template } = synth({ webVault: true });
+
+  it('keeps the files in a private, versioned, TLS-only bucket', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/' }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('serves it through CloudFront with origin access control, HTTPS only and strict security headers', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        CacheBehaviors: Match.arrayWith([
+          Match.objectLike({ PathPattern: '/v1/*', ViewerProtocolPolicy: 'https-only' }),
+          Match.objectLike({ PathPattern: '/.well-known/*', ViewerProtocolPolicy: 'https-only' }),
+        ]),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: {
+            ContentSecurityPolicy: Match.stringLikeRegexp("script-src 'self'"),
+            Override: true,
+          },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000 }),
+        }),
+      }),
+    });
+  });
+
+  it('is cdk-nag clean in a platform team app', () => {
+    const app = new App();
+    addNagPacks(app);
+    const stack = new Stack(app, 'WithWeb', { env: { account: '123456789012', region: 'us-east-1' } });
+    new Vault(stack, 'Vault', { keyAdmins: [new iam.ArnPrincipal(ADMIN)], webVault: true });
+    expect(() => app.synth()).not.toThrow();
+  });
+});

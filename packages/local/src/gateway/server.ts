@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { PayloadTooLargeError, problemResult } from '@kmsvault/core';
+import { WEB_CSP } from '@kmsvault/web';
 import { closeServer, listenLocal, urlOf } from '../ports';
 import { type ApiGatewayAdapter, MAX_PAYLOAD_BYTES } from './adapter';
 
@@ -17,8 +18,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const STATIC_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy': WEB_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

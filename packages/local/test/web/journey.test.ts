@@ -65,8 +65,8 @@ describe('Web vault in Chromium', () => {
   }
 
   const button = (name: string) => page.getByRole('button', { name, exact: true });
-  const alertText = () => page.getByRole('alert').innerText();
-  const statusText = () => page.getByRole('status').innerText();
+  const alertText = async () => (await page.getByRole('alert').textContent()) ?? '';
+  const statusText = async () => (await page.getByRole('status').textContent()) ?? '';
 
   it('walks the whole journey from signup to logout, seeing what a user sees', async () => {
     const username = `web-${process.pid}`;
@@ -113,9 +113,9 @@ describe('Web vault in Chromium', () => {
     expect(await statusText()).toBe('Saved "Example Bank".');
 
     // --- reveal and copy ---------------------------------------------------------
-    expect(await page.getByTestId('password').innerText()).toBe('••••••••');
+    expect(await page.getByTestId('password').textContent()).toBe('••••••••');
     await button('Reveal').click();
-    expect(await page.getByTestId('password').innerText()).toBe(generated);
+    expect(await page.getByTestId('password').textContent()).toBe(generated);
     await button('Copy').click();
     await page.getByText(/clipboard is cleared in 30 seconds/).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(generated);
@@ -150,15 +150,8 @@ describe('Web vault in Chromium', () => {
       await page.getByLabel(label, { exact: true }).fill(value);
       await button('Search').click();
       const shown = expected.join('|');
-      await page
-        .waitForFunction(
-          (want) =>
-            [...document.querySelectorAll('.items li button.link')].map((b) => b.textContent).join('|') ===
-            want,
-          shown,
-          { timeout: 5_000 },
-        )
-        .catch(() => undefined);
+      const script = `[...document.querySelectorAll('.items li button.link')].map((b) => b.textContent).join('|') === ${JSON.stringify(shown)}`;
+      await page.waitForFunction(script, undefined, { timeout: 5_000 }).catch(() => undefined);
       expect(await names()).toEqual(expected);
     };
     await searchBy('Text', 'BANK', ['Example Bank']);

@@ -1,0 +1,134 @@
+import { WEB_CSP } from '@kmsvault/web';
+import {
+  type aws_apigateway as apigw,
+  CfnOutput,
+  aws_cloudfront as cloudfront,
+  Duration,
+  aws_cloudfront_origins as origins,
+  type RemovalPolicy,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag';
+
+export interface WebVaultProps {
+  readonly api: apigw.RestApi;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The web vault: a private S3 bucket behind CloudFront (origin access
+ * control, HTTPS only, security headers), with the API under the same
+ * origin at /v1/* and /.well-known/*, so the page's CSP can stay 'self'.
+ * The files are uploaded by the deploy workflow (`aws s3 sync` of
+ * packages/web/dist/site), not by a custom resource.
+ */
+export class WebVault extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly distribution: cloudfront.Distribution;
+
+  public constructor(scope: Construct, id: string, props: WebVaultProps) {
+    super(scope, id);
+    const logs = new s3.Bucket(this, 'LogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: props.removalPolicy,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    acknowledge(logs, 'AwsSolutions-S1', 'this bucket is the access log destination itself');
+    acknowledge(
+      logs,
+      'NIST.800.53.R5-S3BucketLoggingEnabled',
+      'this bucket is the access log destination itself',
+    );
+    for (const target of [logs]) {
+      acknowledge(
+        target,
+        'NIST.800.53.R5-S3BucketReplicationEnabled',
+        'access logs are not replicated across regions; they expire after a year',
+      );
+      acknowledge(
+        target,
+        'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        'S3-managed encryption: CloudFront log delivery cannot write to SSE-KMS buckets',
+      );
+    }
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 's3/',
+      removalPolicy: props.removalPolicy,
+    });
+    acknowledge(
+      this.bucket,
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
+      'holds the public web app only, rebuilt from the repository on every deploy',
+    );
+    acknowledge(
+      this.bucket,
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'holds the public web app only (no secrets); S3-managed encryption',
+    );
+
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: WEB_CSP, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+    const apiBehavior: cloudfront.BehaviorOptions = {
+      origin: new origins.RestApiOrigin(props.api, { originPath: '' }),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    };
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: headers,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      },
+      additionalBehaviors: { '/v1/*': apiBehavior, '/.well-known/*': apiBehavior },
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+    });
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR1',
+      'a credential vault for the whole world; no country is refused by design',
+    );
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR2',
+      'the API behind /v1/* has its own regional WAF; the static files need none',
+    );
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR4',
+      'the default CloudFront certificate allows TLSv1 for legacy clients; bring a custom domain and certificate to enforce TLSv1.2',
+    );
+    new CfnOutput(this, 'WebBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'WebDistributionId', { value: this.distribution.distributionId });
+    new CfnOutput(this, 'WebUrl', { value: `https://${this.distribution.distributionDomainName}` });
+  }
+}
