@@ -94,7 +94,10 @@ describe('Function: startLocalStack', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/html');
       expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
-      expect(await response.text()).toContain('<h1>kmsvault</h1>');
+      expect(await response.text()).toContain('<script type="module" src="/app.js"></script>');
+      expect((await fetch(`${stack.info.apiUrl}/app.js`)).headers.get('content-type')).toBe(
+        'text/javascript; charset=utf-8',
+      );
     } finally {
       await stack.stop();
     }

@@ -1,0 +1,2 @@
+export { EXIT } from './errors';
+export { run, USAGE } from './main';
