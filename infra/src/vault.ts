@@ -29,7 +29,7 @@ import {
   aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DYNAMODB_READ_ACTIONS,
   DYNAMODB_WRITE_ACTIONS,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PasswordStrategyName, ScryptParams } from './crypto/passwords';
 import { ValidationError } from './domain/errors';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { generateRequestSchema, generateResponseSchema } from '../domain/generator';
 import { importRequestSchema, importResponseSchema } from '../domain/import-export';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Request and response bodies of the API, shared by handlers, the construct and the OpenAPI document. */
 export const credentialsSchema = z

@@ -1,11 +1,4 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import {
   ITEM_SALT_BYTES,
   IV_BYTES,
@@ -17,7 +10,9 @@ import {
   USER_KEY_BYTES,
 } from './constants';
 import { IntegrityError, SchemaError } from './errors';
+import { hkdfSha256 } from './hkdf';
 import { needs } from './needs';
+import { randomBytesFast } from './random';
 import { type CustomType, decodeValue, encodeValue } from './values';
 
 /** What the encryptor does with an attribute (the DynamoDB Encryption Client's actions). */
@@ -112,22 +107,23 @@ export class ItemEncryptor {
     const material: MaterialDescription = {
       suite: SUITE_ID,
       keyVersion: userKey.version,
-      salt: randomBytes(ITEM_SALT_BYTES),
+      salt: randomBytesFast(ITEM_SALT_BYTES),
     };
-    const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, pk, sk);
+    const prefix = this.prefix(pk, sk);
+    const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, prefix);
     const version = this.versionOf(item);
     const out: Item = {};
     for (const [name, value] of Object.entries(item)) {
       if (value === undefined) continue;
       if (this.schema.attributes[name] === AttributeAction.ENCRYPT_AND_SIGN) {
-        out[name] = this.seal(encKey, encodeValue(value, this.schema.customTypes), pk, sk, name, version);
+        out[name] = this.seal(encKey, encodeValue(value, this.schema.customTypes), prefix, name, version);
       } else {
         out[name] = value;
       }
     }
     const encodedMaterial = encodeMaterial(material);
     out[MATERIAL_ATTRIBUTE] = encodedMaterial;
-    out[SIGNATURE_ATTRIBUTE] = this.sign(macKey, encodedMaterial, out, pk, sk);
+    out[SIGNATURE_ATTRIBUTE] = this.sign(macKey, encodedMaterial, out, prefix);
     encKey.fill(0);
     macKey.fill(0);
     return out;
@@ -158,9 +154,10 @@ export class ItemEncryptor {
     const userKey = await keys(material.keyVersion);
     if (userKey.version !== material.keyVersion)
       throw new IntegrityError('the user key version does not match the item');
-    const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, pk, sk);
+    const prefix = this.prefix(pk, sk);
+    const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, prefix);
     try {
-      const expected = this.sign(macKey, encodedMaterial, record, pk, sk);
+      const expected = this.sign(macKey, encodedMaterial, record, prefix);
       if (!timingSafeEqual(expected, Buffer.from(signature))) {
         throw new IntegrityError(`the ${this.schema.name} item's signature does not match`);
       }
@@ -172,7 +169,7 @@ export class ItemEncryptor {
           if (only !== undefined && !only.includes(name)) continue;
           if (!(value instanceof Uint8Array))
             throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
-          out[name] = decodeValue(this.open(encKey, value, pk, sk, name, version), this.schema.customTypes);
+          out[name] = decodeValue(this.open(encKey, value, prefix, name, version), this.schema.customTypes);
         } else {
           out[name] = value;
         }
@@ -211,50 +208,40 @@ export class ItemEncryptor {
     return value === undefined ? '' : String(value);
   }
 
-  private deriveKeys(userKey: Uint8Array, salt: Uint8Array, pk: string, sk: string) {
-    const info = frame([SUITE_ID, this.tableName, pk, sk]);
-    const okm = Buffer.from(hkdfSync('sha256', userKey, salt, info, 64));
+  /** Item keys from the user key: 64 bytes of HKDF-SHA256, an AES-256-GCM key and an HMAC key. */
+  private deriveKeys(userKey: Uint8Array, salt: Uint8Array, prefix: Buffer) {
+    const okm = hkdfSha256(userKey, salt, prefix, 64);
     return { encKey: okm.subarray(0, 32), macKey: okm.subarray(32, 64) };
   }
 
-  private aad(pk: string, sk: string, name: string, version: string): Buffer {
-    return frame([SUITE_ID, this.tableName, pk, sk, name, version]);
+  /** suite ‖ table ‖ pk ‖ sk, framed: the HKDF info, and the start of every AAD and signature. */
+  private prefix(pk: string, sk: string): Buffer {
+    return frame([SUITE_ID, this.tableName, pk, sk]);
   }
 
-  private seal(
-    key: Buffer,
-    plaintext: Buffer,
-    pk: string,
-    sk: string,
-    name: string,
-    version: string,
-  ): Uint8Array {
-    const iv = randomBytes(IV_BYTES);
+  private aad(prefix: Buffer, name: string, version: string): Buffer {
+    return Buffer.concat([prefix, frame([name, version])]);
+  }
+
+  private seal(key: Buffer, plaintext: Buffer, prefix: Buffer, name: string, version: string): Uint8Array {
+    const iv = randomBytesFast(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(this.aad(pk, sk, name, version));
+    cipher.setAAD(this.aad(prefix, name, version));
     const body = cipher.update(plaintext);
-    const final = cipher.final();
-    return new Uint8Array(Buffer.concat([iv, body, final, cipher.getAuthTag()]));
+    cipher.final(); // GCM emits nothing at final
+    return Buffer.concat([iv, body, cipher.getAuthTag()], IV_BYTES + body.length + TAG_BYTES);
   }
 
-  private open(
-    key: Buffer,
-    sealed: Uint8Array,
-    pk: string,
-    sk: string,
-    name: string,
-    version: string,
-  ): Buffer {
+  private open(key: Buffer, sealed: Uint8Array, prefix: Buffer, name: string, version: string): Buffer {
     if (sealed.length < IV_BYTES + TAG_BYTES) throw new IntegrityError(`the ${name} attribute is truncated`);
     const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
-      decipher.setAAD(this.aad(pk, sk, name, version));
+      decipher.setAAD(this.aad(prefix, name, version));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([
-        decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
-        decipher.final(),
-      ]);
+      const plaintext = decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES));
+      decipher.final(); // checks the tag
+      return plaintext;
     } catch {
       throw new IntegrityError(`the ${name} attribute failed authentication`);
     }
@@ -263,30 +250,47 @@ export class ItemEncryptor {
   /**
    * HMAC-SHA256 over the canonical form: suite, table, keys, the material
    * description, then every signed attribute of the schema in name order,
-   * each as name, action and value (absent attributes marked absent).
+   * each as name, action and value (absent attributes marked absent); an
+   * encrypted value is represented by its IV, GCM tag and length.
    */
-  private sign(macKey: Buffer, material: Uint8Array, record: Item, pk: string, sk: string): Buffer {
-    const mac = createHmac('sha256', macKey);
-    mac.update(frame([SUITE_ID, this.tableName, pk, sk]));
-    mac.update(frameBytes(material));
+  private sign(macKey: Buffer, material: Uint8Array, record: Item, prefix: Buffer): Buffer {
+    const parts: Buffer[] = [prefix, frameBytes(material)];
     for (const name of this.signed) {
       const action = this.schema.attributes[name] as AttributeAction;
       const value = record[name];
-      mac.update(frame([name, action]));
+      parts.push(frame([name, action]));
       if (value === undefined) {
-        mac.update(Buffer.from([0]));
+        parts.push(ABSENT);
       } else if (action === AttributeAction.ENCRYPT_AND_SIGN) {
         if (!(value instanceof Uint8Array))
           throw new IntegrityError(`the ${name} attribute is not a ciphertext`);
-        mac.update(Buffer.from([1]));
-        mac.update(frameBytes(value));
+        // The IV and GCM tag stand for the ciphertext: the tag authenticates it under the item
+        // key, and decryption checks it, so signing 28 bytes and the length binds the whole value.
+        if (value.length < IV_BYTES + TAG_BYTES)
+          throw new IntegrityError(`the ${name} attribute is truncated`);
+        const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        parts.push(
+          ENCRYPTED,
+          u32(value.length),
+          bytes.subarray(0, IV_BYTES),
+          bytes.subarray(value.length - TAG_BYTES),
+        );
       } else {
-        mac.update(Buffer.from([2]));
-        mac.update(frameBytes(encodeValue(value, this.schema.customTypes)));
+        parts.push(SIGNED, frameBytes(encodeValue(value, this.schema.customTypes)));
       }
     }
-    return mac.digest();
+    return createHmac('sha256', macKey).update(Buffer.concat(parts)).digest();
   }
+}
+
+const ABSENT = Buffer.from([0]);
+const ENCRYPTED = Buffer.from([1]);
+const SIGNED = Buffer.from([2]);
+
+function u32(n: number): Buffer {
+  const b = Buffer.allocUnsafe(4);
+  b.writeUInt32BE(n, 0);
+  return b;
 }
 
 function frameBytes(bytes: Uint8Array): Buffer {

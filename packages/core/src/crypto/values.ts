@@ -50,7 +50,7 @@ const MAX_DEPTH = 32;
 export function encodeValue(value: unknown, customTypes: readonly CustomType[] = []): Buffer {
   const parts: Buffer[] = [];
   write(value, parts, customTypes, 0);
-  return Buffer.concat(parts);
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
 export function decodeValue(bytes: Uint8Array, customTypes: readonly CustomType[] = []): unknown {
@@ -87,7 +87,13 @@ function write(value: unknown, parts: Buffer[], custom: readonly CustomType[], d
     return;
   }
   if (typeof value === 'string') {
-    parts.push(Buffer.from([Tag.String]), ...lengthPrefixed(Buffer.from(value, 'utf8')));
+    // One buffer for tag, length and text: large notes are copied once.
+    const length = Buffer.byteLength(value, 'utf8');
+    const out = Buffer.allocUnsafe(5 + length);
+    out[0] = Tag.String;
+    out.writeUInt32BE(length, 1);
+    out.write(value, 5, 'utf8');
+    parts.push(out);
   } else if (typeof value === 'number') {
     needs(Number.isFinite(value), 'numbers must be finite');
     parts.push(Buffer.from([Tag.Number]), ...lengthPrefixed(Buffer.from(String(value), 'utf8')));

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EFF_WORDLIST_TEXT } from './data/eff-wordlist';
 import { ValidationError } from './errors';
 

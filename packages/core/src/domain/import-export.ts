@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors';
 import { type Secret, type SecretInput, secretInputSchema } from './secret-schema';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AttributeAction, type EntitySchema } from '../crypto/item-encryptor';
 
 /** Field limits of a secret (characters). */

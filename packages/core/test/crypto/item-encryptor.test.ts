@@ -305,15 +305,27 @@ describe('Class: ItemEncryptor', () => {
 });
 
 describe('Class: ItemEncryptor, partial decryption', () => {
-  it('decrypts only the attributes asked for, after verifying the whole item', async () => {
+  it('decrypts only the attributes asked for, after verifying the signature over all of them', async () => {
+    // Arrange
     const encryptor = new ItemEncryptor(TABLE, secretSchema);
     const key = userKey();
     const stored = encryptor.encrypt(secretItem(), key);
+    const notes = stored.notes as Uint8Array;
+
+    // Act
     const partial = await encryptor.decrypt(stored, () => key, ['name']);
+
+    // Assert
     expect(partial).toMatchObject({ name: 'Bank', id: '01', version: 3 });
     expect(partial).not.toHaveProperty('password');
     expect(partial).not.toHaveProperty('notes');
-    const tampered = { ...stored, notes: new Uint8Array(stored.notes as Uint8Array).fill(1, 20, 21) };
-    await expect(encryptor.decrypt(tampered, () => key, ['name'])).rejects.toBeInstanceOf(IntegrityError);
+    // The signature covers each ciphertext's IV, GCM tag and length: changing them fails even a partial read.
+    for (const at of [0, notes.length - 1]) {
+      const tampered = { ...stored, notes: flip(notes, at) };
+      await expect(encryptor.decrypt(tampered, () => key, ['name'])).rejects.toBeInstanceOf(IntegrityError);
+    }
+    // A changed ciphertext body is caught by GCM when that attribute is decrypted: it never yields data.
+    const body = { ...stored, notes: flip(notes, 20) };
+    await expect(encryptor.decrypt(body, () => key)).rejects.toBeInstanceOf(IntegrityError);
   });
 });

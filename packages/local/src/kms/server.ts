@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { closeServer, listenLocal, urlOf } from '../ports';
 import { KmsEmulator, type KmsEmulatorOptions } from './emulator';
 import { KmsError } from './errors';

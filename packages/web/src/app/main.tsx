@@ -247,24 +247,29 @@ function Vault({ onLoggedOut }: { onLoggedOut: () => void }) {
                 void search();
               }}
             >
-              <Field id="q" label="Text" value={filters.q} onInput={(q) => setFilters({ ...filters, q })} />
+              <Field
+                id="q"
+                label="Text"
+                value={filters.q}
+                onInput={(q) => setFilters((current) => ({ ...current, q }))}
+              />
               <Field
                 id="site"
                 label="Site"
                 value={filters.site}
-                onInput={(site) => setFilters({ ...filters, site })}
+                onInput={(site) => setFilters((current) => ({ ...current, site }))}
               />
               <Field
                 id="tag"
                 label="Tag"
                 value={filters.tag}
-                onInput={(tag) => setFilters({ ...filters, tag })}
+                onInput={(tag) => setFilters((current) => ({ ...current, tag }))}
               />
               <Field
                 id="folder"
                 label="Folder"
                 value={filters.folder}
-                onInput={(folder) => setFilters({ ...filters, folder })}
+                onInput={(folder) => setFilters((current) => ({ ...current, folder }))}
               />
               <button type="submit">Search</button>
             </form>
@@ -387,13 +392,14 @@ function Editor({ id, go, guard, setStatus }: Nav & { id?: string }) {
       });
     });
   }, [id]);
-  const set = (field: keyof Draft) => (value: string) => setDraft({ ...draft, [field]: value });
+  const set = (field: keyof Draft) => (value: string) =>
+    setDraft((current) => ({ ...current, [field]: value }));
   const generate = () =>
     guard(async () => {
       const { data } = await request<{ password: string; entropyBits: number }>('POST', '/v1/generate', {
         length: 20,
       });
-      setDraft({ ...draft, password: data.password });
+      setDraft((current) => ({ ...current, password: data.password }));
       setEntropy(data.entropyBits);
     });
   const save = (e: Event) => {
