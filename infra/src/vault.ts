@@ -682,12 +682,18 @@ export class Vault extends Construct {
       [apigw.ResponseType.REQUEST_TOO_LARGE, '413', 'payload_too_large'],
       [apigw.ResponseType.THROTTLED, '429', 'too_many_requests'],
       [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'not_found'],
+      [apigw.ResponseType.AUTHORIZER_FAILURE, '503', 'service_unavailable'],
+      [apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, '503', 'service_unavailable'],
+      [apigw.ResponseType.INTEGRATION_TIMEOUT, '503', 'service_unavailable'],
       [apigw.ResponseType.DEFAULT_5XX, undefined, 'service_unavailable'],
     ] as const) {
       api.addGatewayResponse(`Gateway${type.responseType}`, {
         type,
         ...(status ? { statusCode: status } : {}),
-        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          ...(code === 'service_unavailable' ? { 'Retry-After': "'1'" } : {}),
+        },
         templates: {
           'application/json': `{"type":"https://kmsvault.dev/problems/${code}","title":"$context.error.responseType","status":${status ?? '$context.error.statusCode'},"detail":$context.error.messageString,"code":"${code}","instance":"urn:request:$context.requestId"}`,
         },

@@ -532,3 +532,17 @@ describe('Class: WebVault (webVault: true)', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('gateway responses under failure', () => {
+  it('answers an authorizer failure (KMS unreachable) with 503 problem+json and Retry-After', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'AUTHORIZER_FAILURE',
+      StatusCode: '503',
+      ResponseParameters: {
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.Retry-After': "'1'",
+      },
+    });
+  });
+});

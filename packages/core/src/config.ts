@@ -169,3 +169,13 @@ function configToEnvParts(
     SIGNING_KEY_ID: signingKey,
   };
 }
+
+/**
+ * AWS SDK client settings for the functions: every call is bounded, so that a
+ * dependency that stops answering becomes a 503 well inside the function
+ * timeout (three attempts of at most 2 s each, plus back-off) instead of a hang.
+ */
+export const SDK_CLIENT_SETTINGS = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+} as const;

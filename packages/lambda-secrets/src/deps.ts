@@ -1,13 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { configFromEnv } from '@kmsvault/core';
+import { configFromEnv, SDK_CLIENT_SETTINGS } from '@kmsvault/core';
 import type { SecretsDependencies } from './app';
 
 /** Created once per container, at module scope, from the function's environment. */
 export const deps: SecretsDependencies = {
-  kms: new KMSClient({}),
-  dynamodb: new DynamoDBClient({}),
+  kms: new KMSClient({ ...SDK_CLIENT_SETTINGS }),
+  dynamodb: new DynamoDBClient({ ...SDK_CLIENT_SETTINGS }),
   config: configFromEnv(process.env),
   logger: new Logger({ serviceName: 'kmsvault-secrets' }),
 };

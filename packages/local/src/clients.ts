@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SDK_CLIENT_SETTINGS } from '@kmsvault/core';
 
 /**
  * Credentials the local endpoints accept; no real AWS credential is ever read.
@@ -8,6 +9,16 @@ import { KMSClient } from '@aws-sdk/client-kms';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'kmsvaultlocal', secretAccessKey: 'kmsvaultlocal' } as const;
 export const LOCAL_REGION = 'us-east-1';
 
+/**
+ * The functions' bounded SDK settings, with a longer request timeout: the
+ * emulator generates RSA-4096 keys on request and DynamoDB Local's JVM can be
+ * slow on its first calls.
+ */
+const LOCAL_SETTINGS = {
+  ...SDK_CLIENT_SETTINGS,
+  requestHandler: { ...SDK_CLIENT_SETTINGS.requestHandler, requestTimeout: 10_000 },
+};
+
 export interface LocalClientOptions {
   /** @default the SDK's default (3) */
   readonly maxAttempts?: number;
@@ -15,6 +26,7 @@ export interface LocalClientOptions {
 
 export function localKmsClient(endpoint: string, options: LocalClientOptions = {}): KMSClient {
   return new KMSClient({
+    ...LOCAL_SETTINGS,
     endpoint,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
@@ -24,6 +36,7 @@ export function localKmsClient(endpoint: string, options: LocalClientOptions = {
 
 export function localDynamoDbClient(endpoint: string, options: LocalClientOptions = {}): DynamoDBClient {
   return new DynamoDBClient({
+    ...LOCAL_SETTINGS,
     endpoint,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,

@@ -48,6 +48,10 @@ export interface LocalStack {
   readonly kms: KMSClient;
   readonly dynamodb: DynamoDBClient;
   readonly localJsonPath: string;
+  /** Stops DynamoDB Local (to inject an outage). */
+  stopDynamoDb(): Promise<void>;
+  /** Starts DynamoDB Local again on the same port and data directory. */
+  restartDynamoDb(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +80,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await kmsServer.start();
     stops.push(() => kmsServer.stop());
 
-    const dynamoDbLocal = await DynamoDbLocal.start(inMemory ? {} : { dataDir: join(dataDir, 'dynamodb') });
+    const ddbOptions = inMemory ? {} : { dataDir: join(dataDir, 'dynamodb') };
+    let dynamoDbLocal = await DynamoDbLocal.start(ddbOptions);
+    const port = dynamoDbLocal.port;
     stops.push(() => dynamoDbLocal.stop());
 
     const kms = localKmsClient(kmsServer.endpoint);
@@ -128,7 +134,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       writeFileSync(localJsonPath, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
       chmodSync(localJsonPath, 0o600);
     }
-    return { info, config, kmsServer, dynamoDbLocal, kms, dynamodb, localJsonPath, stop: stopAll };
+    return {
+      info,
+      config,
+      kmsServer,
+      get dynamoDbLocal() {
+        return dynamoDbLocal;
+      },
+      kms,
+      dynamodb,
+      localJsonPath,
+      stopDynamoDb: () => dynamoDbLocal.stop(),
+      restartDynamoDb: async () => {
+        await dynamoDbLocal.stop();
+        dynamoDbLocal = await DynamoDbLocal.start({ ...ddbOptions, port });
+      },
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

@@ -92,7 +92,7 @@ export function buildRouter(
     problemResult(new MethodNotAllowedError('This method is not allowed here.'), requestIdOf(event)),
   );
   app.errorHandler(Error, async (error, { event }) => {
-    const classified = classifyDependencyError(error);
+    const classified = classifyDependencyError(fromRouterError(error));
     if (!(classified instanceof VaultError)) logger.error('unhandled error', { errorName: error.name });
     else if (classified.status >= 500) logger.warn('dependency unavailable', { errorName: error.name });
     return problemResult(classified, requestIdOf(event));
@@ -122,4 +122,17 @@ export function callerOf(ctx: OperationContext): { userId: string; sessionId: st
     userId,
     sessionId: typeof auth.sessionId === 'string' && auth.sessionId.length > 0 ? auth.sessionId : undefined,
   };
+}
+
+/**
+ * The router's own errors are client errors: a path parameter it refuses
+ * (empty, say) names nothing that exists; any other 4xx keeps its status.
+ */
+function fromRouterError(error: Error): Error {
+  if (error.name === 'ParameterValidationError') return new NotFoundError();
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof VaultError)) {
+    return new VaultError('bad_request', status, 'Bad request', 'The request is not valid.');
+  }
+  return error;
 }

@@ -103,8 +103,32 @@ const TRANSIENT_NAMES = new Set([
   'ServiceUnavailable',
   'TimeoutError',
   'AbortError',
+  // Powertools idempotency wraps the DynamoDB failure underneath.
+  'IdempotencyPersistenceLayerError',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const NETWORK_MESSAGE = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|socket hang up)\b/;
+
+function isTransient(error: unknown, depth: number): boolean {
+  if (!(error instanceof Error) || depth > 4) return false;
+  const meta = error as Error & { $fault?: string; code?: string; $metadata?: unknown; cause?: unknown };
+  return (
+    TRANSIENT_NAMES.has(error.name) ||
+    (meta.$metadata !== undefined && meta.$fault === 'server') ||
+    (meta.code !== undefined && NETWORK_CODES.has(meta.code)) ||
+    // The SDK sometimes wraps a network error ("AWS SDK error wrapper for Error: connect ECONNREFUSED").
+    NETWORK_MESSAGE.test(error.message) ||
+    isTransient(meta.cause, depth + 1)
+  );
+}
 
 /**
  * Maps an error from an AWS client to what the caller should see: a
@@ -112,13 +136,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
  * (503, Retry-After); anything else is returned unchanged.
  */
 export function classifyDependencyError(error: unknown): unknown {
-  if (error instanceof VaultError || !(error instanceof Error)) return error;
-  const meta = error as Error & { $fault?: string; code?: string; $metadata?: unknown };
-  const transient =
-    TRANSIENT_NAMES.has(error.name) ||
-    (meta.$metadata !== undefined && meta.$fault === 'server') ||
-    (meta.code !== undefined && NETWORK_CODES.has(meta.code));
-  if (!transient) return error;
+  if (error instanceof VaultError || !isTransient(error, 0)) return error;
   return new ServiceUnavailableError(
     'A service the vault depends on is unavailable; retry shortly.',
     1,
@@ -126,7 +144,6 @@ export function classifyDependencyError(error: unknown): unknown {
     { cause: error },
   );
 }
-
 export class ConflictError extends VaultError {
   public constructor(code: string, detail: string) {
     super(code, 409, 'Conflict', detail);

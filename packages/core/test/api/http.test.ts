@@ -78,3 +78,31 @@ describe('Function: toProblem with extensions', () => {
     expect(problem).toMatchObject({ status: 503, code: 'service_unavailable', kms: 'unavailable' });
   });
 });
+
+describe('Function: classifyDependencyError, wrapped network errors', () => {
+  it('sees through the SDK wrapper and Powertools idempotency errors', () => {
+    const wrapped = new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:8000');
+    expect(classifyDependencyError(wrapped)).toBeInstanceOf(ServiceUnavailableError);
+    const persistence = Object.assign(new Error('Failed to save in progress record to idempotency store'), {
+      name: 'IdempotencyPersistenceLayerError',
+    });
+    expect(classifyDependencyError(persistence)).toBeInstanceOf(ServiceUnavailableError);
+    const caused = new Error('outer', { cause: Object.assign(new Error('inner'), { code: 'ECONNRESET' }) });
+    expect(classifyDependencyError(caused)).toBeInstanceOf(ServiceUnavailableError);
+    const plain = new Error('a bug');
+    expect(classifyDependencyError(plain)).toBe(plain);
+  });
+});
+
+describe('Function: duplicateKey', () => {
+  it('finds a key given twice in one object, at any depth, and nothing in valid bodies', async () => {
+    const { duplicateKey } = await import('../../src/api/body');
+    expect(duplicateKey('{"a":1,"a":2}')).toBe('a');
+    expect(duplicateKey('{"x":{"b":1, "b" :2}}')).toBe('b');
+    expect(duplicateKey('[{"a":1},{"a":2}]')).toBeUndefined();
+    expect(duplicateKey(JSON.stringify({ a: { a: 1 }, b: 'a"a', c: 'x\\"a":' }))).toBeUndefined();
+    expect(duplicateKey('{"q":"\\"","q\\u0000":1,"q":2}')).toBe('q');
+    expect(duplicateKey('{"list":["a","a"]}')).toBeUndefined();
+    expect(duplicateKey('{"unterminated')).toBeUndefined();
+  });
+});

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import {
   ForbiddenError,
@@ -8,6 +9,7 @@ import {
   problemResult,
   type RouteDefinition,
   RouteMatcher,
+  ServiceUnavailableError,
   UnauthorizedError,
   VaultError,
 } from '@kmsvault/core';
@@ -117,10 +119,11 @@ export class ApiGatewayAdapter {
         lambdaContext(requestId, 'authorizer'),
       );
     } catch (err) {
-      // API Gateway answers 401 when the authorizer fails with "Unauthorized",
-      // and 500 for any other authorizer failure.
+      // API Gateway answers 401 when the authorizer fails with "Unauthorized";
+      // any other failure is AUTHORIZER_FAILURE, which the construct's gateway
+      // response turns into 503 with Retry-After (the authorizer could not reach KMS).
       if ((err as Error).message === 'Unauthorized') throw new UnauthorizedError();
-      throw new GatewayError(500, 'authorizer_error', 'Authorizer error', 'The authorizer failed.');
+      throw new ServiceUnavailableError('The authorizer could not check the token; retry shortly.', 1);
     }
     if (!allows(result, methodArn)) throw new ForbiddenError('The authorizer denied this request.');
     return { principalId: result.principalId, ...(result.context ?? {}) };
@@ -145,7 +148,10 @@ export class ApiGatewayAdapter {
     for (const [k, v] of Object.entries(request.headers)) {
       if (v !== undefined) multiHeaders[k] = Array.isArray(v) ? v : [v];
     }
-    const text = isText(headers['content-type']);
+    // API Gateway hands text bodies over as strings; bytes that are not UTF-8
+    // go base64-encoded, so that the function can refuse them instead of
+    // seeing replacement characters.
+    const text = isText(headers['content-type']) && isUtf8(request.body);
     const hasBody = request.body.length > 0;
     const now = Date.now();
     return {

@@ -131,7 +131,7 @@ describe('Class: ApiGatewayAdapter', () => {
     expect(events).toHaveLength(0);
   });
 
-  it('answers 401 when the authorizer fails with Unauthorized, and 500 for any other authorizer failure', async () => {
+  it('answers 401 when the authorizer fails with Unauthorized, and 503 with Retry-After for any other authorizer failure', async () => {
     const unauthorized = setup(async () => {
       throw new Error('Unauthorized');
     });
@@ -142,9 +142,9 @@ describe('Class: ApiGatewayAdapter', () => {
       (await unauthorized.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' })))
         .status,
     ).toBe(401);
-    expect(
-      (await broken.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }))).status,
-    ).toBe(500);
+    const failed = await broken.adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer x' }));
+    expect(failed.status).toBe(503);
+    expect(failed.headers['retry-after']).toBe('1');
     expect(unauthorized.events).toHaveLength(0);
     expect(broken.events).toHaveLength(0);
   });
