@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { SecretMetadata as Meta, Secret } from '@kmsvault/core';
 import { Client } from './client';
 import {
   type Credentials,
@@ -19,17 +20,6 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
-
-type Meta = {
-  id: string;
-  version: number;
-  name: string;
-  url?: string;
-  username?: string;
-  tags: string[];
-  folder?: string;
-};
-type Secret = Meta & { password?: string; notes?: string; createdAt: string; updatedAt: string };
 
 export const USAGE = `usage: kmsvault <command> [options]
 

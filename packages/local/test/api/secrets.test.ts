@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { buildOpenApi, wordlist } from '@kmsvault/core';
+import { buildOpenApi, type SecretMetadata as Meta, type Secret, wordlist } from '@kmsvault/core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 import {
@@ -24,17 +24,7 @@ type Problem = {
   instance?: string;
   errors?: { path: string; message: string }[];
 };
-type Meta = {
-  id: string;
-  version: number;
-  name: string;
-  url?: string;
-  username?: string;
-  tags: string[];
-  folder?: string;
-};
 type Page = { items: Meta[]; nextCursor: string | null };
-type Secret = Meta & { password?: string; notes?: string; createdAt: string; updatedAt: string };
 
 const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 /** Values that must never appear in storage or logs: every plaintext field the suite writes carries this marker. */

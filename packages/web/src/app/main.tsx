@@ -1,17 +1,8 @@
+import type { SecretMetadata as Meta, Secret } from '@kmsvault/core';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, idempotencyKey, isLoggedIn, login, logout, type Problem, request, signup } from './api';
 
-type Meta = {
-  id: string;
-  version: number;
-  name: string;
-  url?: string;
-  username?: string;
-  tags: string[];
-  folder?: string;
-};
-type Secret = Meta & { password?: string; notes?: string; createdAt: string; updatedAt: string };
 type Draft = {
   name: string;
   url: string;
