@@ -1,29 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { AttributeAction, type EntitySchema, type UserKey } from '../../src/crypto';
+import { SECRET_ENTITY } from '../../src/domain/secret-schema';
 
 export const TABLE = 'kmsvault-vault';
 
-/** A secret-like entity with every action. */
+/** The secret entity with one more encrypted attribute for values of every type. */
 export const secretSchema: EntitySchema = {
-  name: 'secret',
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  versionAttribute: 'version',
-  attributes: {
-    pk: AttributeAction.DO_NOTHING,
-    sk: AttributeAction.DO_NOTHING,
-    beacon: AttributeAction.DO_NOTHING,
-    expiresAt: AttributeAction.DO_NOTHING,
-    id: AttributeAction.SIGN_ONLY,
-    version: AttributeAction.SIGN_ONLY,
-    createdAt: AttributeAction.SIGN_ONLY,
-    name: AttributeAction.ENCRYPT_AND_SIGN,
-    url: AttributeAction.ENCRYPT_AND_SIGN,
-    password: AttributeAction.ENCRYPT_AND_SIGN,
-    notes: AttributeAction.ENCRYPT_AND_SIGN,
-    tags: AttributeAction.ENCRYPT_AND_SIGN,
-    extra: AttributeAction.ENCRYPT_AND_SIGN,
-  },
+  ...SECRET_ENTITY,
+  attributes: { ...SECRET_ENTITY.attributes, extra: AttributeAction.ENCRYPT_AND_SIGN },
 };
 
 export function userKey(version = 1): UserKey {
