@@ -32,6 +32,12 @@ export interface ApiGatewayAdapterOptions {
   readonly stage?: string;
   /** The integration timeout (API Gateway's is 29 s). @default 29_000 */
   readonly timeoutMs?: number;
+  /**
+   * How long a policy the authorizer returned is reused for the same token,
+   * as API Gateway does (the construct sets 5 minutes); 0 runs the
+   * authorizer on every request. @default 300_000
+   */
+  readonly authorizerCacheTtlMs?: number;
   readonly region?: string;
 }
 
@@ -54,6 +60,7 @@ export class ApiGatewayAdapter {
   private readonly stage: string;
   private readonly region: string;
   private readonly timeoutMs: number;
+  private readonly policies = new Map<string, { result: APIGatewayAuthorizerResult; expiresAt: number }>();
 
   public constructor(private readonly options: ApiGatewayAdapterOptions) {
     this.matcher = new RouteMatcher(options.routes);
@@ -112,6 +119,10 @@ export class ApiGatewayAdapter {
     if (authorizer === undefined) {
       throw new GatewayError(501, 'not_implemented', 'Not implemented', 'No authorizer is deployed.');
     }
+    const cached = this.policies.get(token);
+    if (cached !== undefined && cached.expiresAt > Date.now() && allows(cached.result, methodArn)) {
+      return { principalId: cached.result.principalId, ...(cached.result.context ?? {}) };
+    }
     let result: APIGatewayAuthorizerResult;
     try {
       result = await authorizer(
@@ -124,6 +135,11 @@ export class ApiGatewayAdapter {
       // response turns into 503 with Retry-After (the authorizer could not reach KMS).
       if ((err as Error).message === 'Unauthorized') throw new UnauthorizedError();
       throw new ServiceUnavailableError('The authorizer could not check the token; retry shortly.', 1);
+    }
+    const ttl = this.options.authorizerCacheTtlMs ?? 300_000;
+    if (ttl > 0) {
+      if (this.policies.size > 10_000) this.policies.clear();
+      this.policies.set(token, { result, expiresAt: Date.now() + ttl });
     }
     if (!allows(result, methodArn)) throw new ForbiddenError('The authorizer denied this request.');
     return { principalId: result.principalId, ...(result.context ?? {}) };

@@ -255,3 +255,33 @@ describe('Class: LocalApiServer', () => {
     }
   });
 });
+
+describe('Class: ApiGatewayAdapter, authorizer cache', () => {
+  it('reuses an Allow policy for the same token as API Gateway does, and asks again for another token', async () => {
+    // Arrange
+    const authorizer = jest.fn(async () =>
+      policy('Allow', 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/*', { userId: 'u' }),
+    );
+    const { adapter } = setup(authorizer);
+
+    // Act
+    for (let i = 0; i < 3; i++)
+      await adapter.handle(request('GET', `/v1/closed/${i}`, { authorization: 'Bearer one' }));
+    await adapter.handle(request('GET', '/v1/closed/9', { authorization: 'Bearer two' }));
+
+    // Assert
+    expect(authorizer).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs the authorizer every time with a TTL of 0, and never caches a failure', async () => {
+    const authorizer = jest.fn(async () => {
+      throw new Error('Unauthorized');
+    });
+    const { adapter } = setup(authorizer);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await adapter.handle(request('GET', '/v1/closed/1', { authorization: 'Bearer bad' }))).status,
+      ).toBe(401);
+    expect(authorizer).toHaveBeenCalledTimes(3);
+  });
+});

@@ -148,10 +148,14 @@ describe('Web vault in Chromium', () => {
       for (const field of ['Text', 'Site', 'Tag', 'Folder'])
         await page.getByLabel(field, { exact: true }).fill('');
       await page.getByLabel(label, { exact: true }).fill(value);
-      await button('Search').click();
+      // Wait for the search request the click makes, so the list is read after it.
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/v1/secrets?')),
+        button('Search').click(),
+      ]);
       const shown = expected.join('|');
       const script = `[...document.querySelectorAll('.items li button.link')].map((b) => b.textContent).join('|') === ${JSON.stringify(shown)}`;
-      await page.waitForFunction(script, undefined, { timeout: 5_000 }).catch(() => undefined);
+      await page.waitForFunction(script, undefined, { timeout: 15_000 }).catch(() => undefined);
       expect(await names()).toEqual(expected);
     };
     await searchBy('Text', 'BANK', ['Example Bank']);

@@ -60,12 +60,14 @@ function Field(props: {
       {props.multiline ? (
         <textarea
           id={props.id}
+          name={props.id}
           value={props.value}
           onInput={(e) => props.onInput((e.target as HTMLTextAreaElement).value)}
         />
       ) : (
         <input
           id={props.id}
+          name={props.id}
           type={props.type ?? 'text'}
           value={props.value}
           autoComplete={props.autoComplete ?? 'off'}
@@ -175,9 +177,10 @@ function Vault({ onLoggedOut }: { onLoggedOut: () => void }) {
       setError(describe(err));
     }
   };
-  const search = () =>
+  /** Searches with the given filters (the form's values at submit time), or the current state. */
+  const search = (given: Record<string, string> = filters) =>
     guard(async () => {
-      const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v.trim() !== ''));
+      const params = new URLSearchParams(Object.entries(given).filter(([, v]) => v.trim() !== ''));
       const { data } = await request<{ items: Meta[] }>('GET', `/v1/secrets?${params}`);
       setItems(data.items);
     });
@@ -235,7 +238,16 @@ function Vault({ onLoggedOut }: { onLoggedOut: () => void }) {
               class="search"
               onSubmit={(e) => {
                 e.preventDefault();
-                void search();
+                // Read the inputs themselves: what the user sees is what is searched for.
+                const form = e.currentTarget as HTMLFormElement;
+                const value = (name: string) =>
+                  (form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '';
+                void search({
+                  q: value('q'),
+                  site: value('site'),
+                  tag: value('tag'),
+                  folder: value('folder'),
+                });
               }}
             >
               <Field
