@@ -19,7 +19,17 @@ const figures = {
   status5xx: 0,
   faultsInjected: 0,
   hostileRequests: 0,
-  load: { requests: 0, errors5xx: 0, p50_ms: 0, p99_ms: 0, clients: 32, seconds: LOAD_SECONDS },
+  load: {
+    requests: 0,
+    errors5xx: 0,
+    p50_ms: 0,
+    p99_ms: 0,
+    clients: 32,
+    seconds: LOAD_SECONDS,
+    writesChecked: 0,
+    lostWrites: 0,
+    signups: 0,
+  },
 };
 
 function percentile(values: number[], p: number): number {
@@ -594,10 +604,10 @@ describe('Reliability and abuse', () => {
         p99_ms: Math.round(percentile(latencies, 99) * 10) / 10,
         clients: 32,
         seconds: LOAD_SECONDS,
+        writesChecked: owned.size,
+        lostWrites: lost,
+        signups,
       };
-      process.stderr.write(
-        `load: ${JSON.stringify({ ...figures.load, writesChecked: owned.size, signups })}\n`,
-      );
       expect(errors5xx).toBe(0);
       expect(lost).toBe(0);
       expect(owned.size).toBeGreaterThan(32);
