@@ -316,17 +316,20 @@ export class Vault extends Construct {
     );
 
     // ---- tables -------------------------------------------------------------
-    const pitr = props.pointInTimeRecovery ?? true;
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: VAULT_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: VAULT_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+    // What both tables share: on demand, the table key, PITR, deletion protection.
+    const tableSettings = {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.tableKey,
-      timeToLiveAttribute: VAULT_TABLE.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: pitr },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
+    };
+    this.table = new dynamodb.Table(this, 'Table', {
+      ...tableSettings,
+      partitionKey: { name: VAULT_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: VAULT_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: VAULT_TABLE.ttlAttribute,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: VAULT_TABLE.beaconIndex,
@@ -340,14 +343,9 @@ export class Vault extends Construct {
       "point-in-time recovery (35 days) is on; an AWS Backup plan is the account owner's choice",
     );
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      ...tableSettings,
       partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.tableKey,
       timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: pitr },
-      deletionProtection: props.deletionProtection ?? true,
-      removalPolicy,
     });
 
     acknowledge(

@@ -22,11 +22,8 @@ export async function startKmsHarness(): Promise<KmsHarness> {
     server,
     kms,
     endpoint,
-    stats: async () =>
-      ((await (await fetch(`${endpoint}/_stats`)).json()) as { calls: Record<string, number> }).calls,
-    resetStats: async () => {
-      await fetch(`${endpoint}/_stats/reset`, { method: 'POST' });
-    },
+    stats: () => kmsStats(endpoint),
+    resetStats: () => resetKmsStats(endpoint),
     stop: async () => {
       kms.destroy();
       await server.stop();

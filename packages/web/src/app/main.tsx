@@ -23,6 +23,14 @@ type View =
 
 const CLIPBOARD_CLEAR_MS = 30_000;
 
+/** The search form: filter (query parameter) and its label. */
+const SEARCH_FIELDS = [
+  ['q', 'Text'],
+  ['site', 'Site'],
+  ['tag', 'Tag'],
+  ['folder', 'Folder'],
+] as const;
+
 /** One sentence a person can act on, for every error the API returns. */
 export function describe(error: unknown): string {
   if (!(error instanceof ApiError))
@@ -250,30 +258,15 @@ function Vault({ onLoggedOut }: { onLoggedOut: () => void }) {
                 });
               }}
             >
-              <Field
-                id="q"
-                label="Text"
-                value={filters.q}
-                onInput={(q) => setFilters((current) => ({ ...current, q }))}
-              />
-              <Field
-                id="site"
-                label="Site"
-                value={filters.site}
-                onInput={(site) => setFilters((current) => ({ ...current, site }))}
-              />
-              <Field
-                id="tag"
-                label="Tag"
-                value={filters.tag}
-                onInput={(tag) => setFilters((current) => ({ ...current, tag }))}
-              />
-              <Field
-                id="folder"
-                label="Folder"
-                value={filters.folder}
-                onInput={(folder) => setFilters((current) => ({ ...current, folder }))}
-              />
+              {SEARCH_FIELDS.map(([id, label]) => (
+                <Field
+                  key={id}
+                  id={id}
+                  label={label}
+                  value={filters[id]}
+                  onInput={(value) => setFilters((current) => ({ ...current, [id]: value }))}
+                />
+              ))}
               <button type="submit">Search</button>
             </form>
             {items.length === 0 ? <p>No secrets found.</p> : null}
