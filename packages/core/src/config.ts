@@ -21,6 +21,8 @@ export interface VaultConfig {
   };
   /** How long an unwrapped user key is reused; 0 means one KMS Decrypt per request. */
   readonly keyCacheMaxAgeMs: number;
+  /** How many unwrapped user keys one process keeps (LRU). */
+  readonly keyCacheMaxEntries: number;
   /** Previous versions kept per secret. */
   readonly historyDepth: number;
   /** Days a deleted secret stays in the trash. */
@@ -41,6 +43,7 @@ export const DEFAULTS = {
   accessTtlSeconds: 900,
   refreshTtlSeconds: 30 * 24 * 3600,
   keyCacheMaxAgeSeconds: 300,
+  keyCacheMaxEntries: 1000,
   historyDepth: 10,
   trashRetentionDays: 30,
   loginFreeAttempts: 5,
@@ -64,6 +67,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(DEFAULTS.accessTtlSeconds),
   REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 24 * 3600).default(DEFAULTS.refreshTtlSeconds),
   KEY_CACHE_MAX_AGE_SECONDS: int(0, 3600).default(DEFAULTS.keyCacheMaxAgeSeconds),
+  KEY_CACHE_MAX_ENTRIES: int(1, 100_000).default(DEFAULTS.keyCacheMaxEntries),
   HISTORY_DEPTH: int(0, 100).default(DEFAULTS.historyDepth),
   TRASH_RETENTION_DAYS: int(1, 365).default(DEFAULTS.trashRetentionDays),
   LOGIN_FREE_ATTEMPTS: int(1, 100).default(DEFAULTS.loginFreeAttempts),
@@ -98,6 +102,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): VaultConfig {
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     },
     keyCacheMaxAgeMs: e.KEY_CACHE_MAX_AGE_SECONDS * 1000,
+    keyCacheMaxEntries: e.KEY_CACHE_MAX_ENTRIES,
     historyDepth: e.HISTORY_DEPTH,
     trashRetentionDays: e.TRASH_RETENTION_DAYS,
     loginBackoff: {
@@ -124,6 +129,7 @@ export function configToEnv(config: VaultConfig): Record<string, string> {
     ACCESS_TOKEN_TTL_SECONDS: String(config.tokens.accessTtlSeconds),
     REFRESH_TOKEN_TTL_SECONDS: String(config.tokens.refreshTtlSeconds),
     KEY_CACHE_MAX_AGE_SECONDS: String(Math.round(config.keyCacheMaxAgeMs / 1000)),
+    KEY_CACHE_MAX_ENTRIES: String(config.keyCacheMaxEntries),
     HISTORY_DEPTH: String(config.historyDepth),
     TRASH_RETENTION_DAYS: String(config.trashRetentionDays),
     LOGIN_FREE_ATTEMPTS: String(config.loginBackoff.freeAttempts),

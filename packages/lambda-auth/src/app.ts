@@ -40,7 +40,7 @@ export function createAuthService(deps: AuthFunctionDependencies): AuthService {
     keyring: new UserKeyring({
       kms: deps.kms,
       vaultKeyId: deps.config.keys.vault,
-      cache: new KeyCache({ maxAgeMs: deps.config.keyCacheMaxAgeMs }),
+      cache: new KeyCache({ maxAgeMs: deps.config.keyCacheMaxAgeMs, maxEntries: deps.config.keyCacheMaxEntries }),
     }),
     hasher: new PasswordHasher({
       kms: deps.kms,

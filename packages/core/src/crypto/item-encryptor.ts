@@ -98,6 +98,7 @@ export class ItemEncryptor {
 
   public encrypt(item: Item, userKey: UserKey): Item {
     needs(userKey.key.length === USER_KEY_BYTES, 'the user key must be 32 bytes');
+    needs(!isAllZero(userKey.key), 'the user key must not be all zero bytes');
     needs(
       Number.isInteger(userKey.version) && userKey.version > 0,
       'the user key version must be a positive integer',
@@ -111,22 +112,25 @@ export class ItemEncryptor {
     };
     const prefix = this.prefix(pk, sk);
     const { encKey, macKey } = this.deriveKeys(userKey.key, material.salt, prefix);
-    const version = this.versionOf(item);
-    const out: Item = {};
-    for (const [name, value] of Object.entries(item)) {
-      if (value === undefined) continue;
-      if (this.schema.attributes[name] === AttributeAction.ENCRYPT_AND_SIGN) {
-        out[name] = this.seal(encKey, encodeValue(value, this.schema.customTypes), prefix, name, version);
-      } else {
-        out[name] = value;
+    try {
+      const version = this.versionOf(item);
+      const out: Item = {};
+      for (const [name, value] of Object.entries(item)) {
+        if (value === undefined) continue;
+        if (this.schema.attributes[name] === AttributeAction.ENCRYPT_AND_SIGN) {
+          out[name] = this.seal(encKey, encodeValue(value, this.schema.customTypes), prefix, name, version);
+        } else {
+          out[name] = value;
+        }
       }
+      const encodedMaterial = encodeMaterial(material);
+      out[MATERIAL_ATTRIBUTE] = encodedMaterial;
+      out[SIGNATURE_ATTRIBUTE] = this.sign(macKey, encodedMaterial, out, prefix);
+      return out;
+    } finally {
+      encKey.fill(0);
+      macKey.fill(0);
     }
-    const encodedMaterial = encodeMaterial(material);
-    out[MATERIAL_ATTRIBUTE] = encodedMaterial;
-    out[SIGNATURE_ATTRIBUTE] = this.sign(macKey, encodedMaterial, out, prefix);
-    encKey.fill(0);
-    macKey.fill(0);
-    return out;
   }
 
   /** The user key version an encrypted item needs, read before fetching the key. */
@@ -152,6 +156,8 @@ export class ItemEncryptor {
     }
     const { pk, sk } = this.keysOf(record);
     const userKey = await keys(material.keyVersion);
+    needs(userKey.key.length === USER_KEY_BYTES, 'the user key must be 32 bytes');
+    needs(!isAllZero(userKey.key), 'the user key must not be all zero bytes');
     if (userKey.version !== material.keyVersion)
       throw new IntegrityError('the user key version does not match the item');
     const prefix = this.prefix(pk, sk);
@@ -284,6 +290,13 @@ export class ItemEncryptor {
 }
 
 const ABSENT = Buffer.from([0]);
+
+/** A zeroed (evicted) key buffer: never a key to encrypt or decrypt with. */
+function isAllZero(key: Uint8Array): boolean {
+  let acc = 0;
+  for (const byte of key) acc |= byte;
+  return acc === 0;
+}
 const ENCRYPTED = Buffer.from([1]);
 const SIGNED = Buffer.from([2]);
 

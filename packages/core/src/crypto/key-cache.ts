@@ -17,19 +17,30 @@ interface Entry {
   readonly expiresAt: number;
 }
 
+/** A load in flight: the waiters copy the loaded bytes, the last one out zeroes them. */
+interface Pending {
+  readonly promise: Promise<Buffer>;
+  waiters: number;
+}
+
 /**
  * A per-process LRU cache of plaintext key material, with a maximum age.
  * Evicted, expired and cleared buffers are zeroed. Concurrent misses for the
- * same id share one load (one KMS call). Callers get a copy for the span of
- * one callback, zeroed after it, so an eviction never pulls a key out from
- * under a request in flight.
+ * same id share one load (one KMS call).
+ *
+ * Ownership: the cache owns the buffers it stores and zeroes them when they
+ * leave it; every caller gets its own copy, made synchronously at the moment
+ * the entry is read (never after an `await`, when an eviction may already
+ * have zeroed the entry), and zeroed when its callback settles. A shared
+ * load's bytes belong to the load: each waiter copies them, the last one
+ * zeroes them; the cache stores a copy of its own.
  *
  * Hand-written: lru-cache would do the LRU part, but not the zeroing and the
  * single-flight loads under one lock-free structure, which are the point.
  */
 export class KeyCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly loading = new Map<string, Promise<Buffer>>();
+  private readonly loading = new Map<string, Pending>();
   private readonly maxAgeMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -55,8 +66,9 @@ export class KeyCache {
   }
 
   /**
-   * Runs `use` with a copy of the key for `id`, loading it with `load` on a
-   * miss. The copy is zeroed when `use` settles.
+   * Runs `use` with a private copy of the key for `id`, loading it with
+   * `load` on a miss. The copy is zeroed when `use` settles. `load` hands
+   * over its buffer: the cache copies it and zeroes it.
    */
   public async withKey<T>(
     id: string,
@@ -64,7 +76,7 @@ export class KeyCache {
     use: (key: Buffer) => Promise<T> | T,
   ): Promise<T> {
     // Off (max age 0): every use loads its own key, so every use is one KMS call.
-    const copy = this.enabled ? Buffer.from(await this.get(id, load)) : Buffer.from(await load());
+    const copy = this.enabled ? await this.acquire(id, load) : takeOver(await load());
     try {
       return await use(copy);
     } finally {
@@ -72,7 +84,7 @@ export class KeyCache {
     }
   }
 
-  /** Puts freshly generated material in the cache (the caller keeps its own buffer). */
+  /** Puts freshly generated material in the cache (the caller keeps, and zeroes, its own buffer). */
   public put(id: string, key: Uint8Array): void {
     if (!this.enabled) return;
     this.store(id, Buffer.from(key));
@@ -83,28 +95,41 @@ export class KeyCache {
     this.entries.clear();
   }
 
-  private async get(id: string, load: () => Promise<Uint8Array>): Promise<Buffer> {
+  /** A copy the caller owns: of a young entry, or of a (possibly shared) fresh load. */
+  private async acquire(id: string, load: () => Promise<Uint8Array>): Promise<Buffer> {
     const hit = this.entries.get(id);
     if (hit !== undefined) {
       if (hit.expiresAt > this.now()) {
         this.entries.delete(id);
         this.entries.set(id, hit);
-        return hit.key;
+        return Buffer.from(hit.key);
       }
       this.evict(id);
     }
-    const pending = this.loading.get(id);
-    if (pending !== undefined) return pending;
-    const promise = (async () => {
-      const loaded = Buffer.from(await load());
-      this.store(id, loaded);
-      return loaded;
-    })();
-    this.loading.set(id, promise);
+    let pending = this.loading.get(id);
+    if (pending === undefined) {
+      const promise = load().then((raw) => {
+        const loaded = takeOver(raw);
+        this.store(id, Buffer.from(loaded));
+        return loaded;
+      });
+      const started: Pending = { promise, waiters: 0 };
+      pending = started;
+      this.loading.set(id, started);
+      // Whatever happens, the next miss after this load settles starts a new one.
+      promise.then(
+        () => this.loading.get(id) === started && this.loading.delete(id),
+        () => this.loading.get(id) === started && this.loading.delete(id),
+      );
+    }
+    pending.waiters += 1;
+    let shared: Buffer | undefined;
     try {
-      return await promise;
+      shared = await pending.promise;
+      return Buffer.from(shared);
     } finally {
-      this.loading.delete(id);
+      pending.waiters -= 1;
+      if (pending.waiters === 0 && shared !== undefined) shared.fill(0);
     }
   }
 
@@ -123,4 +148,11 @@ export class KeyCache {
     entry.key.fill(0);
     this.entries.delete(id);
   }
+}
+
+/** Copies key material into a buffer of our own and zeroes the original (a KMS response's plaintext). */
+function takeOver(raw: Uint8Array): Buffer {
+  const own = Buffer.from(raw);
+  raw.fill(0);
+  return own;
 }

@@ -297,8 +297,17 @@ describe('Class: ItemEncryptor', () => {
     });
 
     it('the user key version must be a positive integer', () => {
-      expect(() => encryptor.encrypt(secretItem(), { version: 0, key: new Uint8Array(32) })).toThrow(
+      expect(() => encryptor.encrypt(secretItem(), { version: 0, key: key.key })).toThrow(
         'the user key version must be a positive integer',
+      );
+    });
+
+    it('the user key must not be all zero bytes', async () => {
+      // An evicted cache buffer is zeroed: encrypting under it would lose the item for good.
+      const zero = { version: 1, key: new Uint8Array(32) };
+      expect(() => encryptor.encrypt(secretItem(), zero)).toThrow('the user key must not be all zero bytes');
+      await expect(encryptor.decrypt(encryptor.encrypt(secretItem(), key), () => zero)).rejects.toThrow(
+        'the user key must not be all zero bytes',
       );
     });
   });
