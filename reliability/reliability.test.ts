@@ -53,7 +53,7 @@ describe('Reliability and abuse', () => {
       config: {
         scrypt: { N: 2 ** 12, r: 8, p: 1, keyLength: 32 },
         keyCacheMaxAgeMs: 0,
-        loginBackoff: { freeAttempts: 100, baseSeconds: 1, maxSeconds: 5 },
+        loginBackoff: { freeAttempts: 100, accountFreeAttempts: 1000, baseSeconds: 1, maxSeconds: 5 },
       },
       logger: new Logger({ serviceName: 'kmsvault-reliability', logLevel: 'INFO' }),
     });

@@ -31,8 +31,15 @@ export const KMS_ADMIN_ACTIONS = [
   'kms:UpdateKeyDescription',
 ] as const;
 
-/** Vault key: signup wraps a new user key; the secrets function unwraps user keys. */
-export const VAULT_KEY_SIGNUP_ACTIONS = ['kms:GenerateDataKey'] as const;
+/**
+ * Vault key: signup wraps a new user key, login unwraps it (it authenticates
+ * rsa password records); the secrets function unwraps user keys.
+ */
+export const VAULT_KEY_AUTH_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
+/** Vault key: the auth function's service keys (the login-throttle HMAC key), context purpose=service-key. */
+export const VAULT_KEY_SERVICE_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
+/** The authorizer reads session records, and nothing else. */
+export const DYNAMODB_SESSION_READ_ACTIONS = ['dynamodb:GetItem'] as const;
 export const VAULT_KEY_SECRETS_ACTIONS = ['kms:Decrypt'] as const;
 /** The health check asks KMS about the vault key. */
 export const VAULT_KEY_HEALTH_ACTIONS = ['kms:DescribeKey'] as const;

@@ -32,6 +32,7 @@ import { Construct } from 'constructs';
 import * as z from 'zod';
 import {
   DYNAMODB_READ_ACTIONS,
+  DYNAMODB_SESSION_READ_ACTIONS,
   DYNAMODB_WRITE_ACTIONS,
   KMS_ADMIN_ACTIONS,
   LOG_ACTIONS,
@@ -44,7 +45,8 @@ import {
   TABLE_KEY_USER_ACTIONS,
   VAULT_KEY_HEALTH_ACTIONS,
   VAULT_KEY_SECRETS_ACTIONS,
-  VAULT_KEY_SIGNUP_ACTIONS,
+  VAULT_KEY_AUTH_ACTIONS,
+  VAULT_KEY_SERVICE_KEY_ACTIONS,
   XRAY_ACTIONS,
 } from './constants';
 import { acknowledge } from './nag';
@@ -105,8 +107,10 @@ export interface VaultProps {
   readonly trustAccountRoot?: boolean;
   /**
    * How login password hashes are protected: `rsa` (RSA_3072 key; KMS
-   * Decrypt checks a password) or `hmac` (HMAC_256 key; VerifyMac).
-   * @default 'rsa'
+   * Decrypt checks a password, plus a user-key Decrypt to authenticate the
+   * record) or `hmac` (HMAC_256 key; one VerifyMac checks the password and
+   * authenticates the record).
+   * @default 'hmac'
    */
   readonly passwordStrategy?: PasswordStrategy;
   /**
@@ -202,7 +206,7 @@ export class Vault extends Construct {
   public constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
     validateProps(props);
-    const strategy = props.passwordStrategy ?? 'rsa';
+    const strategy = props.passwordStrategy ?? 'hmac';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.removalPolicy = removalPolicy;
@@ -268,8 +272,15 @@ export class Vault extends Construct {
       this.vaultKey,
       'AuthGeneratesUserKeys',
       this.roles.auth,
-      VAULT_KEY_SIGNUP_ACTIONS,
+      VAULT_KEY_AUTH_ACTIONS,
       userKeyContext,
+    );
+    this.allow(
+      this.vaultKey,
+      'AuthUsesServiceKeys',
+      this.roles.auth,
+      VAULT_KEY_SERVICE_KEY_ACTIONS,
+      { StringEquals: { 'kms:EncryptionContext:purpose': 'service-key' } },
     );
     this.allow(
       this.vaultKey,
@@ -410,6 +421,7 @@ export class Vault extends Construct {
       ),
     };
     this.grantTable(this.roles.auth, [this.table], [...DYNAMODB_READ_ACTIONS, ...DYNAMODB_WRITE_ACTIONS]);
+    this.grantTable(this.roles.authorizer, [this.table], [...DYNAMODB_SESSION_READ_ACTIONS]);
     this.grantTable(
       this.roles.secrets,
       [this.table, this.idempotencyTable],
@@ -734,7 +746,9 @@ export class Vault extends Construct {
     const authorizer = new apigw.TokenAuthorizer(this, 'Authorizer', {
       handler: this.functions.authorizer,
       identitySource: apigw.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.minutes(5),
+      // Off: a cached policy outlives logout and the token's exp. The authorizer checks the
+      // session itself (one GetItem per session, reused for at most 10 s in the function).
+      resultsCacheTtl: Duration.seconds(0),
     });
     const validator = new apigw.RequestValidator(this, 'BodyValidator', {
       restApi: api,

@@ -18,6 +18,12 @@ export interface VaultConfig {
     readonly audience: string;
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
+    /** A session's absolute lifetime from its login, whatever the refreshes. */
+    readonly sessionMaxAgeSeconds: number;
+    /** How long a just-rotated refresh token still gets one sibling (a client's parallel refresh). */
+    readonly refreshGraceSeconds: number;
+    /** How long the authorizer reuses a session's state: the longest revocation delay. */
+    readonly sessionCheckCacheSeconds: number;
   };
   /** How long an unwrapped user key is reused; 0 means one KMS Decrypt per request. */
   readonly keyCacheMaxAgeMs: number;
@@ -28,25 +34,31 @@ export interface VaultConfig {
   /** Days a deleted secret stays in the trash. */
   readonly trashRetentionDays: number;
   readonly loginBackoff: {
-    /** Failures per username and client address before responses become 429. */
+    /** Failures per account and client address (or known device) before responses become 429. */
     readonly freeAttempts: number;
+    /** Failures per account without a known-device token, from any address, before 429. */
+    readonly accountFreeAttempts: number;
     readonly baseSeconds: number;
     readonly maxSeconds: number;
   };
 }
 
 export const DEFAULTS = {
-  passwordStrategy: 'rsa',
+  passwordStrategy: 'hmac',
   scryptLogN: 17,
   issuer: 'kmsvault',
   audience: 'kmsvault-api',
   accessTtlSeconds: 900,
   refreshTtlSeconds: 30 * 24 * 3600,
+  sessionMaxAgeSeconds: 30 * 24 * 3600,
+  refreshGraceSeconds: 30,
+  sessionCheckCacheSeconds: 10,
   keyCacheMaxAgeSeconds: 300,
   keyCacheMaxEntries: 1000,
   historyDepth: 10,
   trashRetentionDays: 30,
   loginFreeAttempts: 5,
+  loginAccountFreeAttempts: 20,
   loginBackoffBaseSeconds: 1,
   loginBackoffMaxSeconds: 900,
 } as const;
@@ -66,11 +78,15 @@ const envSchema = z.object({
   TOKEN_AUDIENCE: z.string().min(1).default(DEFAULTS.audience),
   ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(DEFAULTS.accessTtlSeconds),
   REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 24 * 3600).default(DEFAULTS.refreshTtlSeconds),
+  SESSION_MAX_AGE_SECONDS: int(300, 365 * 24 * 3600).default(DEFAULTS.sessionMaxAgeSeconds),
+  REFRESH_GRACE_SECONDS: int(0, 300).default(DEFAULTS.refreshGraceSeconds),
+  SESSION_CHECK_CACHE_SECONDS: int(0, 30).default(DEFAULTS.sessionCheckCacheSeconds),
   KEY_CACHE_MAX_AGE_SECONDS: int(0, 3600).default(DEFAULTS.keyCacheMaxAgeSeconds),
   KEY_CACHE_MAX_ENTRIES: int(1, 100_000).default(DEFAULTS.keyCacheMaxEntries),
   HISTORY_DEPTH: int(0, 100).default(DEFAULTS.historyDepth),
   TRASH_RETENTION_DAYS: int(1, 365).default(DEFAULTS.trashRetentionDays),
   LOGIN_FREE_ATTEMPTS: int(1, 100).default(DEFAULTS.loginFreeAttempts),
+  LOGIN_ACCOUNT_FREE_ATTEMPTS: int(1, 1000).default(DEFAULTS.loginAccountFreeAttempts),
   LOGIN_BACKOFF_BASE_SECONDS: int(1, 3600).default(DEFAULTS.loginBackoffBaseSeconds),
   LOGIN_BACKOFF_MAX_SECONDS: int(1, 86_400).default(DEFAULTS.loginBackoffMaxSeconds),
 });
@@ -100,6 +116,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): VaultConfig {
       audience: e.TOKEN_AUDIENCE,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+      refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
+      sessionCheckCacheSeconds: e.SESSION_CHECK_CACHE_SECONDS,
     },
     keyCacheMaxAgeMs: e.KEY_CACHE_MAX_AGE_SECONDS * 1000,
     keyCacheMaxEntries: e.KEY_CACHE_MAX_ENTRIES,
@@ -107,6 +126,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): VaultConfig {
     trashRetentionDays: e.TRASH_RETENTION_DAYS,
     loginBackoff: {
       freeAttempts: e.LOGIN_FREE_ATTEMPTS,
+      accountFreeAttempts: e.LOGIN_ACCOUNT_FREE_ATTEMPTS,
       baseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,
       maxSeconds: e.LOGIN_BACKOFF_MAX_SECONDS,
     },
@@ -128,11 +148,15 @@ export function configToEnv(config: VaultConfig): Record<string, string> {
     TOKEN_AUDIENCE: config.tokens.audience,
     ACCESS_TOKEN_TTL_SECONDS: String(config.tokens.accessTtlSeconds),
     REFRESH_TOKEN_TTL_SECONDS: String(config.tokens.refreshTtlSeconds),
+    SESSION_MAX_AGE_SECONDS: String(config.tokens.sessionMaxAgeSeconds),
+    REFRESH_GRACE_SECONDS: String(config.tokens.refreshGraceSeconds),
+    SESSION_CHECK_CACHE_SECONDS: String(config.tokens.sessionCheckCacheSeconds),
     KEY_CACHE_MAX_AGE_SECONDS: String(Math.round(config.keyCacheMaxAgeMs / 1000)),
     KEY_CACHE_MAX_ENTRIES: String(config.keyCacheMaxEntries),
     HISTORY_DEPTH: String(config.historyDepth),
     TRASH_RETENTION_DAYS: String(config.trashRetentionDays),
     LOGIN_FREE_ATTEMPTS: String(config.loginBackoff.freeAttempts),
+    LOGIN_ACCOUNT_FREE_ATTEMPTS: String(config.loginBackoff.accountFreeAttempts),
     LOGIN_BACKOFF_BASE_SECONDS: String(config.loginBackoff.baseSeconds),
     LOGIN_BACKOFF_MAX_SECONDS: String(config.loginBackoff.maxSeconds),
   };

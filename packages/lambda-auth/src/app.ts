@@ -5,6 +5,7 @@ import {
   callerOf,
   changePasswordSchema,
   credentialsSchema,
+  DeviceRepository,
   documentClient,
   emptyResult,
   type FunctionDependencies,
@@ -12,10 +13,12 @@ import {
   KeyCache,
   KmsJwsSigner,
   LoginThrottleRepository,
+  loginRequestSchema,
   type OperationContext,
   PasswordHasher,
   parseJsonBody,
   refreshRequestSchema,
+  ServiceKeys,
   SessionRepository,
   UserKeyring,
   UserRepository,
@@ -37,6 +40,9 @@ export function createAuthService(deps: AuthFunctionDependencies): AuthService {
     users: new UserRepository(db, table),
     sessions: new SessionRepository(db, table),
     throttle: new LoginThrottleRepository(db, table),
+    devices: new DeviceRepository(db, table),
+    serviceKeys: new ServiceKeys({ kms: deps.kms, db, tableName: table, vaultKeyId: deps.config.keys.vault }),
+    securityEvent: (event, fields) => deps.logger.warn('security event', { securityEvent: event, ...fields }),
     keyring: new UserKeyring({
       kms: deps.kms,
       vaultKeyId: deps.config.keys.vault,
@@ -67,17 +73,19 @@ export function createAuthHandler(deps: AuthFunctionDependencies): ApiHandler {
         return jsonResult(201, result);
       },
       login: async (ctx) => {
-        const body = parseJsonBody(ctx.event, credentialsSchema);
-        return jsonResult(200, await service.login(body.username, body.password, clientOf(ctx)));
+        const body = parseJsonBody(ctx.event, loginRequestSchema);
+        return jsonResult(
+          200,
+          await service.login(body.username, body.password, clientOf(ctx), body.deviceToken),
+        );
       },
       refresh: async (ctx) => {
         const body = parseJsonBody(ctx.event, refreshRequestSchema);
         return jsonResult(200, await service.refresh(body.refreshToken));
       },
       logout: async (ctx) => {
-        const { userId } = callerOf(ctx);
         const body = parseJsonBody(ctx.event, refreshRequestSchema);
-        await service.logout(userId, body.refreshToken);
+        await service.logout(body.refreshToken);
         return emptyResult(204);
       },
       changePassword: async (ctx) => {

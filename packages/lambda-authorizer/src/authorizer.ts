@@ -1,9 +1,20 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { accessTokenVerifier, buildJwks, type RouterLogger, type VaultConfig } from '@kmsvault/core';
+import {
+  accessTokenVerifier,
+  buildJwks,
+  documentClient,
+  type RouterLogger,
+  SessionRepository,
+  sessionChecker,
+  type VaultConfig,
+} from '@kmsvault/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 
 export interface AuthorizerDependencies {
   readonly kms: KMSClient;
+  /** Reads session records (GetItem only). */
+  readonly dynamodb: DynamoDBClient;
   readonly config: VaultConfig;
   readonly logger: RouterLogger;
 }
@@ -15,11 +26,19 @@ export type TokenAuthorizerHandler = (
 /**
  * The API Gateway TOKEN authorizer: verifies `Bearer <JWT>` with jose against
  * the signing keys' public JWKs (GetPublicKey once per container, then no KMS
- * call), ES256 only, and hands `userId` and `sessionId` to the handler. Any
- * failure is API Gateway's `Unauthorized` (401).
+ * call), ES256 only, at most `accessTtlSeconds` old, then checks that the
+ * token's session is still on (a GetItem, reused for at most
+ * `sessionCheckCacheSeconds` and never past the token's exp), and hands
+ * `userId` and `sessionId` to the handler. Any failure is API Gateway's
+ * `Unauthorized` (401). API Gateway's own result cache is off (the construct
+ * sets its TTL to 0): it would serve a policy past logout and past exp.
  */
 export function createAuthorizer(deps: AuthorizerDependencies): TokenAuthorizerHandler {
   const { signing, previousSigning } = deps.config.keys;
+  const sessionActive = sessionChecker({
+    sessions: new SessionRepository(documentClient(deps.dynamodb), deps.config.tables.vault),
+    cacheMs: deps.config.tokens.sessionCheckCacheSeconds * 1000,
+  });
   let verifier: Promise<ReturnType<typeof accessTokenVerifier>> | undefined;
   const getVerifier = () => {
     verifier ??= buildJwks(deps.kms, [signing, ...previousSigning]).then(
@@ -28,6 +47,7 @@ export function createAuthorizer(deps: AuthorizerDependencies): TokenAuthorizerH
           jwks,
           issuer: deps.config.tokens.issuer,
           audience: deps.config.tokens.audience,
+          maxTokenAgeSeconds: deps.config.tokens.accessTtlSeconds,
         }),
       (err: unknown) => {
         verifier = undefined;
@@ -48,6 +68,12 @@ export function createAuthorizer(deps: AuthorizerDependencies): TokenAuthorizerH
       payload = await verify(match[1] as string);
     } catch (err) {
       deps.logger.info('token rejected', { reason: (err as { code?: string }).code ?? (err as Error).name });
+      throw new Error('Unauthorized');
+    }
+    const sub = payload.sub as string;
+    const sid = typeof payload.sid === 'string' ? payload.sid : '';
+    if (!(await sessionActive(sub, sid, payload.exp as number))) {
+      deps.logger.info('token rejected', { reason: 'session_ended', userId: sub });
       throw new Error('Unauthorized');
     }
     // Allow the whole stage, so that API Gateway's cached policy serves the caller's other routes too.

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { defaultConfig, ROUTES, type VaultConfig } from '@kmsvault/core';
+import { DEFAULTS, defaultConfig, ROUTES, type VaultConfig } from '@kmsvault/core';
 import { createAuthHandler } from '@kmsvault/lambda-auth';
 import { createAuthorizer } from '@kmsvault/lambda-authorizer';
 import { createSecretsHandler } from '@kmsvault/lambda-secrets';
@@ -94,7 +94,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const tables = await ensureTables(dynamodb);
     const keys = await ensureKeys(kms);
-    const strategy = options.config?.passwordStrategy ?? 'rsa';
+    const strategy = options.config?.passwordStrategy ?? DEFAULTS.passwordStrategy;
     const config: VaultConfig = defaultConfig(
       {
         tables,
@@ -110,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const secrets = createSecretsHandler({ kms, dynamodb, config, logger }) as ProxyHandler;
     const auth = createAuthHandler({ kms, dynamodb, config, logger }) as ProxyHandler;
-    const authorizer = createAuthorizer({ kms, config, logger });
+    const authorizer = createAuthorizer({ kms, dynamodb, config, logger });
     const adapter = new ApiGatewayAdapter({
       routes: ROUTES,
       functions: { secrets, auth },

@@ -11,6 +11,8 @@ import {
   changePasswordSchema,
   credentialsSchema,
   jwksSchema,
+  loginRequestSchema,
+  loginResponseSchema,
   refreshRequestSchema,
   signupResponseSchema,
   tokenResponseSchema,
@@ -84,12 +86,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/auth/login',
     function: 'auth',
     auth: 'none',
-    summary: 'Exchanges a username and password for tokens.',
-    body: credentialsSchema,
+    summary: 'Exchanges a username and password (and a known-device token, if the client has one) for tokens.',
+    body: loginRequestSchema,
     responses: {
-      200: { description: 'An access token and a refresh token.', schema: tokenResponseSchema },
+      200: {
+        description: 'An access token, a refresh token and the known-device token to present next time.',
+        schema: loginResponseSchema,
+      },
       401: { description: 'Wrong username or password (one answer for both).' },
-      429: { description: 'Too many failures from this client; see Retry-After.' },
+      429: { description: 'Too many failures for this account from this address or device; see Retry-After.' },
     },
   },
   {
@@ -110,10 +115,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/auth/logout',
     function: 'auth',
-    auth: 'bearer',
-    summary: 'Ends the session of a refresh token.',
+    auth: 'none',
+    summary:
+      'Ends the session of a refresh token; the refresh token is the credential, so this works after the access token expired.',
     body: refreshRequestSchema,
-    responses: { 204: { description: 'The session is over.' } },
+    responses: {
+      204: { description: 'The session is over (also when the token was unknown or already ended).' },
+      400: { description: 'The refresh token is malformed.' },
+    },
   },
   {
     operationId: 'changePassword',

@@ -8,6 +8,15 @@ export const credentialsSchema = z
   })
   .strict();
 
+/** Login: the credentials, and the known-device token a client got at its last login, if any. */
+export const loginRequestSchema = z
+  .object({
+    username: z.string().max(256),
+    password: z.string().max(4096),
+    deviceToken: z.string().max(64).optional(),
+  })
+  .strict();
+
 export const signupResponseSchema = z.object({ userId: z.string().uuid() });
 
 export const tokenResponseSchema = z.object({
@@ -15,6 +24,11 @@ export const tokenResponseSchema = z.object({
   refreshToken: z.string(),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int(),
+});
+
+export const loginResponseSchema = tokenResponseSchema.extend({
+  /** Keep it (it is not a session credential) and send it at the next login: it exempts this client from per-address limits. */
+  deviceToken: z.string(),
 });
 
 export const refreshRequestSchema = z.object({ refreshToken: z.string().max(512) }).strict();

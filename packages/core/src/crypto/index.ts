@@ -24,11 +24,13 @@ export { UserKeyring, type UserKeyringOptions, type WrappedUserKey } from './key
 export { needs, PreconditionError } from './needs';
 export {
   DEFAULT_SCRYPT,
+  PASSWORD_RECORD_FORMAT,
   PasswordHasher,
   type PasswordHasherOptions,
   type PasswordRecord,
   type PasswordStrategyName,
   type PasswordVerdict,
+  type RecordKeyLender,
   type ScryptParams,
 } from './passwords';
 export { type CustomType, decodeValue, encodeValue, type VaultValue } from './values';

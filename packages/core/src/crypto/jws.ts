@@ -127,14 +127,18 @@ export interface AccessTokenVerifierOptions {
   readonly audience: string;
   /** Allowed clock skew in seconds. @default 5 */
   readonly clockToleranceSeconds?: number;
+  /** The oldest `iat` accepted, in seconds (the access-token lifetime). Without it, any age. */
+  readonly maxTokenAgeSeconds?: number;
 }
 
 /**
  * Verifies access tokens locally with jose against a JWK set: ES256 only,
- * `typ: JWT`, issuer, audience and exp required. No KMS call.
+ * `typ: JWT`, issuer, audience and exp required, `iat` not in the future and
+ * (with `maxTokenAgeSeconds`) not older than the lifetime. No KMS call.
  */
 export function accessTokenVerifier(options: AccessTokenVerifierOptions) {
   const keys = createLocalJWKSet(options.jwks);
+  const tolerance = options.clockToleranceSeconds ?? 5;
   return async (token: string) => {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: ['ES256'],
@@ -142,8 +146,13 @@ export function accessTokenVerifier(options: AccessTokenVerifierOptions) {
       audience: options.audience,
       typ: 'JWT',
       requiredClaims: ['exp', 'iat', 'nbf', 'sub', 'jti'],
-      clockTolerance: options.clockToleranceSeconds ?? 5,
+      clockTolerance: tolerance,
+      ...(options.maxTokenAgeSeconds !== undefined ? { maxTokenAge: options.maxTokenAgeSeconds } : {}),
     });
+    // jose checks iat only against maxTokenAge; a token issued in the future is refused here.
+    if ((payload.iat as number) > Math.floor(Date.now() / 1000) + tolerance) {
+      throw Object.assign(new Error('the token was issued in the future'), { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
+    }
     return payload;
   };
 }

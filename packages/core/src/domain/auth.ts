@@ -2,30 +2,30 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { VaultConfig } from '../config';
 import { buildJwks, type KmsJwsSigner, type PublicJwk } from '../crypto/jws';
-import type { UserKeyring } from '../crypto/keyring';
-import type { PasswordHasher } from '../crypto/passwords';
-import type { SessionRepository } from '../store/sessions';
+import type { UserKeyring, WrappedUserKey } from '../crypto/keyring';
+import type { PasswordHasher, RecordKeyLender } from '../crypto/passwords';
+import type { DeviceRepository } from '../store/devices';
+import type { ServiceKeys } from '../store/service-keys';
+import type { RefreshRecord, SessionRepository } from '../store/sessions';
 import type { LoginThrottleRepository } from '../store/throttle';
 import type { UserRepository } from '../store/users';
 import { checkPasswordPolicy, normaliseUsername } from './accounts';
-import {
-  ConflictError,
-  ForbiddenError,
-  TooManyRequestsError,
-  UnauthorizedError,
-  ValidationError,
-  VaultError,
-} from './errors';
+import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError, VaultError } from './errors';
+import { LoginLimiter } from './login-limits';
 
 export interface AuthDependencies {
   readonly kms: KMSClient;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly throttle: LoginThrottleRepository;
+  readonly devices: DeviceRepository;
+  readonly serviceKeys: ServiceKeys;
   readonly keyring: UserKeyring;
   readonly hasher: PasswordHasher;
   readonly signer: KmsJwsSigner;
   readonly config: VaultConfig;
+  /** Security events (a forged password record, refresh-token reuse): ids only, never values. */
+  readonly securityEvent?: (event: string, fields: Record<string, string>) => void;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -35,6 +35,11 @@ export interface TokenPair {
   refreshToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
+}
+
+export interface LoginResult extends TokenPair {
+  /** A known-device token: present it at the next login to be exempt from per-address limits. */
+  deviceToken: string;
 }
 
 /** What login and refresh failures look like: one status and body for every cause. */
@@ -52,16 +57,28 @@ export class InvalidRefreshTokenError extends VaultError {
   }
 }
 
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+const DEVICE_TOKEN_TTL_SECONDS = 180 * 86_400;
+
 /**
- * Accounts and sessions: signup, login with per-client backoff, refresh
- * token rotation with reuse detection, logout, password change, JWKS.
+ * Accounts and sessions: signup, login with rate limits, refresh token
+ * rotation with reuse detection and a short grace, logout, password change,
+ * JWKS. A session (refresh-token family) has a record the authorizer checks.
  */
 export class AuthService {
   private readonly now: () => number;
+  private readonly limiter: LoginLimiter;
   private jwks: Promise<{ keys: PublicJwk[] }> | undefined;
+  private decoyKeys: Promise<WrappedUserKey> | undefined;
 
   public constructor(private readonly deps: AuthDependencies) {
     this.now = deps.now ?? Date.now;
+    this.limiter = new LoginLimiter({
+      throttle: deps.throttle,
+      serviceKeys: deps.serviceKeys,
+      config: deps.config,
+      now: this.now,
+    });
   }
 
   public async signup(rawUsername: string, password: string): Promise<{ userId: string }> {
@@ -71,17 +88,20 @@ export class AuthService {
       throw new ConflictError('username_taken', 'This username is taken.');
     }
     const userId = randomUUID();
-    const [wrapped, record] = await Promise.all([
-      this.deps.keyring.generate(userId),
-      this.deps.hasher.create(password, userId),
-    ]);
+    const wrapped = this.deps.keyring.generate(userId);
+    // scrypt runs while KMS makes the user key; the record's MAC then needs the key.
+    const record = await this.deps.hasher.create(
+      password,
+      userId,
+      this.lender(userId, wrapped.then((k) => [k])),
+    );
     const at = new Date(this.now()).toISOString();
     await this.deps.users.create(
       {
         userId,
         username: username.display,
         password: record,
-        userKeys: [wrapped],
+        userKeys: [await wrapped],
         createdAt: at,
         passwordChangedAt: at,
       },
@@ -90,27 +110,45 @@ export class AuthService {
     return { userId };
   }
 
-  public async login(rawUsername: string, password: string, client: string): Promise<TokenPair> {
+  public async login(
+    rawUsername: string,
+    password: string,
+    client: string,
+    deviceToken?: string,
+  ): Promise<LoginResult> {
     let key: string;
     try {
       key = normaliseUsername(rawUsername).key;
     } catch {
       // A username that cannot exist fails like a wrong password, after the same work.
-      await this.deps.hasher.verify(password, undefined, '');
+      await this.deps.hasher.verify(password, undefined, '', this.decoyLender());
       throw new InvalidCredentialsError();
     }
-    await this.checkThrottle(key, client);
     const userId = await this.deps.users.userIdFor(key);
+    const device = userId !== undefined ? await this.knownDevice(userId, deviceToken) : undefined;
+    const attempt = await this.limiter.begin(key, client, device);
     // The profile read happens for unknown users too, so both paths do the same work.
     const profile = await this.deps.users.get(userId ?? NO_USER);
-    const verdict = await this.deps.hasher.verify(password, profile?.password, userId ?? '');
+    const verdict = await this.deps.hasher.verify(
+      password,
+      profile?.password,
+      userId ?? '',
+      profile !== undefined ? this.lender(profile.userId, Promise.resolve(profile.userKeys)) : this.decoyLender(),
+    );
+    if (verdict.forged === true) {
+      this.deps.securityEvent?.('password_record_forged', { userId: userId ?? '' });
+    }
     if (!verdict.ok || profile === undefined) {
-      await this.recordFailure(key, client);
+      await this.limiter.failed(attempt);
       throw new InvalidCredentialsError();
     }
-    await this.deps.throttle.clear(key, client);
+    await this.limiter.succeeded(attempt);
     if (verdict.needsRewrite) {
-      const next = await this.deps.hasher.create(password, profile.userId);
+      const next = await this.deps.hasher.create(
+        password,
+        profile.userId,
+        this.lender(profile.userId, Promise.resolve(profile.userKeys)),
+      );
       await this.deps.users.replacePassword(
         profile.userId,
         profile.password,
@@ -118,7 +156,8 @@ export class AuthService {
         new Date(this.now()).toISOString(),
       );
     }
-    return this.issue(profile.userId, randomUUID());
+    const pair = await this.startSession(profile.userId);
+    return { ...pair, deviceToken: await this.rememberDevice(profile.userId, device, deviceToken) };
   }
 
   public async refresh(refreshToken: string): Promise<TokenPair> {
@@ -126,32 +165,47 @@ export class AuthService {
     if (parsed === undefined) throw new InvalidRefreshTokenError();
     const record = await this.deps.sessions.get(parsed.userId, hashToken(refreshToken));
     if (record === undefined) throw new InvalidRefreshTokenError();
-    if (record.status === 'rotated') {
-      // A rotated token presented again: stolen or replayed. End the whole session.
-      await this.deps.sessions.revoke(record.userId, (family) => family === record.familyId);
+    const session = await this.deps.sessions.session(record.userId, record.familyId);
+    const now = this.now();
+    if (session === undefined || session.status !== 'active' || session.expiresAt * 1000 <= now) {
       throw new InvalidRefreshTokenError();
     }
-    if (record.status !== 'active' || record.expiresAt * 1000 <= this.now())
+    if (record.status === 'rotated') {
+      // A client's parallel refresh presents the token just rotated: one sibling, within the grace.
+      const graceMs = this.deps.config.tokens.refreshGraceSeconds * 1000;
+      if ((record.rotatedAt ?? 0) > now - graceMs && record.graceUsed !== true) {
+        const { pair, next } = await this.mint(record.userId, record.familyId, session.expiresAt);
+        if (await this.deps.sessions.regrace(record, next, now, graceMs)) return pair;
+      }
+      // A rotated token presented again: stolen or replayed. End the whole session.
+      await this.endSessions(record.userId, (family) => family === record.familyId, 'refresh_reuse');
       throw new InvalidRefreshTokenError();
-    const { pair, next } = await this.mint(record.userId, record.familyId);
-    if (!(await this.deps.sessions.rotate(record, next))) {
-      await this.deps.sessions.revoke(record.userId, (family) => family === record.familyId);
+    }
+    if (record.status !== 'active' || record.expiresAt * 1000 <= now) throw new InvalidRefreshTokenError();
+    const { pair, next } = await this.mint(record.userId, record.familyId, session.expiresAt);
+    if (!(await this.deps.sessions.rotate(record, next, now))) {
+      // Lost a race with another refresh of this token: the grace path above serves the next try.
+      const again = await this.deps.sessions.get(record.userId, record.tokenHash);
+      if (again?.status === 'rotated') return this.refresh(refreshToken);
       throw new InvalidRefreshTokenError();
     }
     return pair;
   }
 
-  /** Ends the session the refresh token belongs to; unknown or foreign tokens change nothing. */
-  public async logout(userId: string, refreshToken: string): Promise<void> {
+  /**
+   * Ends the session the refresh token belongs to. The refresh token is the
+   * credential: no access token is needed (it may have expired). Unknown,
+   * malformed-but-plausible or already ended tokens change nothing.
+   */
+  public async logout(refreshToken: string): Promise<void> {
     const parsed = parseRefreshToken(refreshToken);
     if (parsed === undefined)
       throw new ValidationError('The refresh token is malformed.', [
         { path: 'refreshToken', message: 'is malformed' },
       ]);
-    if (parsed.userId !== userId) return;
-    const record = await this.deps.sessions.get(userId, hashToken(refreshToken));
+    const record = await this.deps.sessions.get(parsed.userId, hashToken(refreshToken));
     if (record === undefined) return;
-    await this.deps.sessions.revoke(userId, (family) => family === record.familyId);
+    await this.endSessions(parsed.userId, (family) => family === record.familyId, 'logout');
   }
 
   /** Checks the current password, stores the new one, and ends every other session. */
@@ -165,14 +219,17 @@ export class AuthService {
     const profile = await this.deps.users.get(userId);
     if (profile === undefined) throw new UnauthorizedError();
     const key = normaliseUsername(profile.username).key;
-    await this.checkThrottle(key, client);
-    const verdict = await this.deps.hasher.verify(current, profile.password, userId);
+    const attempt = await this.limiter.begin(key, client, undefined);
+    const lend = this.lender(userId, Promise.resolve(profile.userKeys));
+    const verdict = await this.deps.hasher.verify(current, profile.password, userId, lend);
+    if (verdict.forged === true) this.deps.securityEvent?.('password_record_forged', { userId });
     if (!verdict.ok) {
-      await this.recordFailure(key, client);
+      await this.limiter.failed(attempt);
       throw new ForbiddenError('The current password is wrong.');
     }
+    await this.limiter.succeeded(attempt);
     checkPasswordPolicy(next, 'newPassword');
-    const record = await this.deps.hasher.create(next, userId);
+    const record = await this.deps.hasher.create(next, userId, lend);
     const replaced = await this.deps.users.replacePassword(
       userId,
       profile.password,
@@ -180,7 +237,7 @@ export class AuthService {
       new Date(this.now()).toISOString(),
     );
     if (!replaced) throw new ConflictError('password_changed', 'The password changed meanwhile; try again.');
-    await this.deps.sessions.revoke(userId, (family) => family !== sessionId);
+    await this.endSessions(userId, (family) => family !== sessionId, 'password_changed');
   }
 
   /** The current and previous signing keys, fetched once per container. */
@@ -193,35 +250,66 @@ export class AuthService {
     return this.jwks;
   }
 
-  private async checkThrottle(key: string, client: string): Promise<void> {
-    const state = await this.deps.throttle.get(key, client);
-    const wait = state.lockedUntil - this.now();
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000);
-      throw new TooManyRequestsError(`Too many failed attempts; try again in ${seconds} s.`, seconds);
-    }
+  private async endSessions(userId: string, which: (family: string) => boolean, why: string): Promise<void> {
+    const ended = await this.deps.sessions.revoke(userId, which, why);
+    if (why === 'refresh_reuse') this.deps.securityEvent?.('refresh_token_reuse', { userId, sessions: String(ended) });
   }
 
-  private async recordFailure(key: string, client: string): Promise<void> {
-    const { freeAttempts, baseSeconds, maxSeconds } = this.deps.config.loginBackoff;
-    const state = await this.deps.throttle.get(key, client);
-    const failures = state.failures + 1;
-    const over = failures - freeAttempts;
-    const delaySeconds = over < 0 ? 0 : Math.min(maxSeconds, baseSeconds * 2 ** over);
-    const lockedUntil = this.now() + delaySeconds * 1000;
-    const expiresAt = Math.ceil((this.now() + (maxSeconds + 24 * 3600) * 1000) / 1000);
-    await this.deps.throttle.put(key, client, { failures, lockedUntil }, expiresAt);
+  /** Lends the user's key of a version (the newest when none is named) through the keyring's cache. */
+  private lender(userId: string, userKeys: Promise<readonly WrappedUserKey[]>): RecordKeyLender {
+    return async (version, use) => {
+      const keys = await userKeys;
+      const v = version ?? keys.reduce((max, k) => Math.max(max, k.version), 0);
+      return this.deps.keyring.withUserKey(userId, keys, v, use);
+    };
   }
 
-  private async issue(userId: string, familyId: string): Promise<TokenPair> {
-    const { pair, next } = await this.mint(userId, familyId);
-    await this.deps.sessions.put(next);
+  /** For unknown users: a decoy's key, unwrapped the same way, so both paths do the same work. */
+  private decoyLender(): RecordKeyLender {
+    this.decoyKeys ??= this.deps.keyring.generate(NO_USER).catch((err: unknown) => {
+      this.decoyKeys = undefined;
+      throw err;
+    });
+    return this.lender(NO_USER, this.decoyKeys.then((k) => [k]));
+  }
+
+  /** The SHA-256 of a device token the user's client presented, if it is one of the user's. */
+  private async knownDevice(userId: string, token: string | undefined): Promise<string | undefined> {
+    if (token === undefined || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+    const hash = hashToken(token);
+    const record = await this.deps.devices.get(userId, hash);
+    return record !== undefined && record.expiresAt * 1000 > this.now() ? hash : undefined;
+  }
+
+  /** Keeps the known device for another period, or makes a new one; returns its token. */
+  private async rememberDevice(userId: string, known: string | undefined, presented: string | undefined) {
+    const token = known !== undefined && presented !== undefined ? presented : randomBytes(32).toString('base64url');
+    await this.deps.devices.put({
+      userId,
+      tokenHash: hashToken(token),
+      createdAt: new Date(this.now()).toISOString(),
+      expiresAt: Math.floor(this.now() / 1000) + DEVICE_TOKEN_TTL_SECONDS,
+    });
+    return token;
+  }
+
+  private async startSession(userId: string): Promise<TokenPair> {
+    const familyId = randomUUID();
+    const now = this.now();
+    const sessionEnd = Math.floor(now / 1000) + this.deps.config.tokens.sessionMaxAgeSeconds;
+    const { pair, next } = await this.mint(userId, familyId, sessionEnd);
+    await this.deps.sessions.start(
+      { userId, familyId, status: 'active', createdAt: new Date(now).toISOString(), expiresAt: sessionEnd },
+      next,
+    );
     return pair;
   }
 
-  private async mint(userId: string, familyId: string) {
+  /** A new access token and refresh token of the session; the refresh token never outlives it. */
+  private async mint(userId: string, familyId: string, sessionEnd: number) {
     const { tokens } = this.deps.config;
     const now = Math.floor(this.now() / 1000);
+    const exp = Math.min(now + tokens.accessTtlSeconds, sessionEnd);
     const accessToken = await this.deps.signer.sign({
       iss: tokens.issuer,
       aud: tokens.audience,
@@ -229,25 +317,23 @@ export class AuthService {
       sid: familyId,
       iat: now,
       nbf: now,
-      exp: now + tokens.accessTtlSeconds,
+      exp,
     });
     const refreshToken = `${userId}.${randomBytes(32).toString('base64url')}`;
-    const next = {
+    const next: RefreshRecord = {
       userId,
       tokenHash: hashToken(refreshToken),
       familyId,
-      status: 'active' as const,
+      status: 'active',
       createdAt: new Date(this.now()).toISOString(),
-      expiresAt: now + tokens.refreshTtlSeconds,
+      expiresAt: Math.min(now + tokens.refreshTtlSeconds, sessionEnd),
     };
     return {
-      pair: { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: tokens.accessTtlSeconds },
+      pair: { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: exp - now },
       next,
     };
   }
 }
-
-const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -257,3 +343,4 @@ function parseRefreshToken(token: string): { userId: string } | undefined {
   const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
   return match ? { userId: match[1] as string } : undefined;
 }
+

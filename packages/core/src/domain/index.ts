@@ -6,3 +6,5 @@ export * from './health';
 export * from './import-export';
 export * from './secret-schema';
 export * from './secrets';
+export * from './login-limits';
+export * from './session-check';

@@ -34,8 +34,9 @@ export interface ApiGatewayAdapterOptions {
   readonly timeoutMs?: number;
   /**
    * How long a policy the authorizer returned is reused for the same token,
-   * as API Gateway does (the construct sets 5 minutes); 0 runs the
-   * authorizer on every request. @default 300_000
+   * as API Gateway does; 0 runs the authorizer on every request, which is
+   * what the construct sets (a cached policy would outlive logout and exp).
+   * @default 0
    */
   readonly authorizerCacheTtlMs?: number;
   readonly region?: string;
@@ -136,7 +137,7 @@ export class ApiGatewayAdapter {
       if ((err as Error).message === 'Unauthorized') throw new UnauthorizedError();
       throw new ServiceUnavailableError('The authorizer could not check the token; retry shortly.', 1);
     }
-    const ttl = this.options.authorizerCacheTtlMs ?? 300_000;
+    const ttl = this.options.authorizerCacheTtlMs ?? 0;
     if (ttl > 0) {
       if (this.policies.size > 10_000) this.policies.clear();
       this.policies.set(token, { result, expiresAt: Date.now() + ttl });

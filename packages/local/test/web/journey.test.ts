@@ -26,7 +26,7 @@ describe('Web vault in Chromium', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-web-')),
       config: {
         scrypt: { N: 2 ** 12, r: 8, p: 1, keyLength: 32 },
-        loginBackoff: { freeAttempts: 2, baseSeconds: 2, maxSeconds: 60 },
+        loginBackoff: { freeAttempts: 2, accountFreeAttempts: 20, baseSeconds: 2, maxSeconds: 60 },
       },
     });
     browser = await chromium.launch({
