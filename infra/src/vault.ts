@@ -43,9 +43,9 @@ import {
   SIGNING_KEY_VERIFY_ACTIONS,
   TABLE_KEY_CREATOR_ACTIONS,
   TABLE_KEY_USER_ACTIONS,
+  VAULT_KEY_AUTH_ACTIONS,
   VAULT_KEY_HEALTH_ACTIONS,
   VAULT_KEY_SECRETS_ACTIONS,
-  VAULT_KEY_AUTH_ACTIONS,
   VAULT_KEY_SERVICE_KEY_ACTIONS,
   XRAY_ACTIONS,
 } from './constants';
@@ -275,13 +275,9 @@ export class Vault extends Construct {
       VAULT_KEY_AUTH_ACTIONS,
       userKeyContext,
     );
-    this.allow(
-      this.vaultKey,
-      'AuthUsesServiceKeys',
-      this.roles.auth,
-      VAULT_KEY_SERVICE_KEY_ACTIONS,
-      { StringEquals: { 'kms:EncryptionContext:purpose': 'service-key' } },
-    );
+    this.allow(this.vaultKey, 'AuthUsesServiceKeys', this.roles.auth, VAULT_KEY_SERVICE_KEY_ACTIONS, {
+      StringEquals: { 'kms:EncryptionContext:purpose': 'service-key' },
+    });
     this.allow(
       this.vaultKey,
       'SecretsUnwrapsUserKeys',

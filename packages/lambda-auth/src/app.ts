@@ -46,7 +46,10 @@ export function createAuthService(deps: AuthFunctionDependencies): AuthService {
     keyring: new UserKeyring({
       kms: deps.kms,
       vaultKeyId: deps.config.keys.vault,
-      cache: new KeyCache({ maxAgeMs: deps.config.keyCacheMaxAgeMs, maxEntries: deps.config.keyCacheMaxEntries }),
+      cache: new KeyCache({
+        maxAgeMs: deps.config.keyCacheMaxAgeMs,
+        maxEntries: deps.config.keyCacheMaxEntries,
+      }),
     }),
     hasher: new PasswordHasher({
       kms: deps.kms,

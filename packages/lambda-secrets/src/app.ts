@@ -76,7 +76,10 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
     keyring: new UserKeyring({
       kms: deps.kms,
       vaultKeyId: deps.config.keys.vault,
-      cache: new KeyCache({ maxAgeMs: deps.config.keyCacheMaxAgeMs, maxEntries: deps.config.keyCacheMaxEntries }),
+      cache: new KeyCache({
+        maxAgeMs: deps.config.keyCacheMaxAgeMs,
+        maxEntries: deps.config.keyCacheMaxEntries,
+      }),
     }),
     config: deps.config,
     ...(deps.now ? { now: deps.now } : {}),

@@ -86,7 +86,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/auth/login',
     function: 'auth',
     auth: 'none',
-    summary: 'Exchanges a username and password (and a known-device token, if the client has one) for tokens.',
+    summary:
+      'Exchanges a username and password (and a known-device token, if the client has one) for tokens.',
     body: loginRequestSchema,
     responses: {
       200: {
@@ -94,7 +95,9 @@ export const ROUTES: readonly RouteDefinition[] = [
         schema: loginResponseSchema,
       },
       401: { description: 'Wrong username or password (one answer for both).' },
-      429: { description: 'Too many failures for this account from this address or device; see Retry-After.' },
+      429: {
+        description: 'Too many failures for this account from this address or device; see Retry-After.',
+      },
     },
   },
   {

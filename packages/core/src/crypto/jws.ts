@@ -151,7 +151,9 @@ export function accessTokenVerifier(options: AccessTokenVerifierOptions) {
     });
     // jose checks iat only against maxTokenAge; a token issued in the future is refused here.
     if ((payload.iat as number) > Math.floor(Date.now() / 1000) + tolerance) {
-      throw Object.assign(new Error('the token was issued in the future'), { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
+      throw Object.assign(new Error('the token was issued in the future'), {
+        code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      });
     }
     return payload;
   };

@@ -155,7 +155,11 @@ export class PasswordHasher {
           MacAlgorithm: MAC_ALGORITHM,
         }),
       );
-      return { ...unsigned, keyId: out.KeyId as string, value: Buffer.from(out.Mac as Uint8Array).toString('base64') };
+      return {
+        ...unsigned,
+        keyId: out.KeyId as string,
+        value: Buffer.from(out.Mac as Uint8Array).toString('base64'),
+      };
     } finally {
       hash.fill(0);
     }
@@ -205,7 +209,11 @@ export class PasswordHasher {
    * records are authenticated by VerifyMac itself: the KMS MAC covers the
    * header and the hash.)
    */
-  private async authentic(record: PasswordRecord, binding: string, userKey: RecordKeyLender): Promise<boolean> {
+  private async authentic(
+    record: PasswordRecord,
+    binding: string,
+    userKey: RecordKeyLender,
+  ): Promise<boolean> {
     if (record.format !== PASSWORD_RECORD_FORMAT || !wellFormed(record)) return false;
     if (record.strategy === 'hmac') return true;
     const mac = record.mac;
@@ -343,7 +351,9 @@ function canonical(record: PasswordRecord, binding: string, withValue: boolean):
 function recordMac(userKey: Uint8Array, record: PasswordRecord, binding: string): Buffer {
   const key = hkdfSha256(userKey, Buffer.alloc(0), RECORD_MAC_INFO, 32);
   try {
-    return createHmac('sha256', key).update(canonical(record, binding, true)).digest();
+    return createHmac('sha256', key)
+      .update(canonical(record, binding, true))
+      .digest();
   } finally {
     key.fill(0);
   }

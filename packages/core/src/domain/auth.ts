@@ -93,7 +93,10 @@ export class AuthService {
     const record = await this.deps.hasher.create(
       password,
       userId,
-      this.lender(userId, wrapped.then((k) => [k])),
+      this.lender(
+        userId,
+        wrapped.then((k) => [k]),
+      ),
     );
     const at = new Date(this.now()).toISOString();
     await this.deps.users.create(
@@ -133,7 +136,9 @@ export class AuthService {
       password,
       profile?.password,
       userId ?? '',
-      profile !== undefined ? this.lender(profile.userId, Promise.resolve(profile.userKeys)) : this.decoyLender(),
+      profile !== undefined
+        ? this.lender(profile.userId, Promise.resolve(profile.userKeys))
+        : this.decoyLender(),
     );
     if (verdict.forged === true) {
       this.deps.securityEvent?.('password_record_forged', { userId: userId ?? '' });
@@ -252,7 +257,8 @@ export class AuthService {
 
   private async endSessions(userId: string, which: (family: string) => boolean, why: string): Promise<void> {
     const ended = await this.deps.sessions.revoke(userId, which, why);
-    if (why === 'refresh_reuse') this.deps.securityEvent?.('refresh_token_reuse', { userId, sessions: String(ended) });
+    if (why === 'refresh_reuse')
+      this.deps.securityEvent?.('refresh_token_reuse', { userId, sessions: String(ended) });
   }
 
   /** Lends the user's key of a version (the newest when none is named) through the keyring's cache. */
@@ -270,7 +276,10 @@ export class AuthService {
       this.decoyKeys = undefined;
       throw err;
     });
-    return this.lender(NO_USER, this.decoyKeys.then((k) => [k]));
+    return this.lender(
+      NO_USER,
+      this.decoyKeys.then((k) => [k]),
+    );
   }
 
   /** The SHA-256 of a device token the user's client presented, if it is one of the user's. */
@@ -283,7 +292,8 @@ export class AuthService {
 
   /** Keeps the known device for another period, or makes a new one; returns its token. */
   private async rememberDevice(userId: string, known: string | undefined, presented: string | undefined) {
-    const token = known !== undefined && presented !== undefined ? presented : randomBytes(32).toString('base64url');
+    const token =
+      known !== undefined && presented !== undefined ? presented : randomBytes(32).toString('base64url');
     await this.deps.devices.put({
       userId,
       tokenHash: hashToken(token),
@@ -343,4 +353,3 @@ function parseRefreshToken(token: string): { userId: string } | undefined {
   const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
   return match ? { userId: match[1] as string } : undefined;
 }
-

@@ -4,7 +4,7 @@ export * from './errors';
 export * from './generator';
 export * from './health';
 export * from './import-export';
+export * from './login-limits';
 export * from './secret-schema';
 export * from './secrets';
-export * from './login-limits';
 export * from './session-check';

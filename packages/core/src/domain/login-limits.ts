@@ -53,7 +53,11 @@ export class LoginLimiter {
   public constructor(private readonly deps: LoginLimiterDependencies) {}
 
   /** Reserves the attempt, or throws 429 with Retry-After. */
-  public async begin(usernameKey: string, client: string, deviceTokenHash: string | undefined): Promise<Attempt> {
+  public async begin(
+    usernameKey: string,
+    client: string,
+    deviceTokenHash: string | undefined,
+  ): Promise<Attempt> {
     const kinds: [BucketKind, string][] =
       deviceTokenHash !== undefined
         ? [['device', deviceTokenHash]]

@@ -54,7 +54,11 @@ export class ServiceKeys {
         await db.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...keys.serviceKey(name), wrapped: out.CiphertextBlob, createdAt: new Date().toISOString() },
+            Item: {
+              ...keys.serviceKey(name),
+              wrapped: out.CiphertextBlob,
+              createdAt: new Date().toISOString(),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );

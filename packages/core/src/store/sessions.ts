@@ -122,7 +122,12 @@ export class SessionRepository {
    * The grace re-issue: a token rotated less than `graceMs` ago, presented
    * again (a client's parallel refresh), gets one sibling token, once.
    */
-  public async regrace(current: RefreshRecord, next: RefreshRecord, nowMs: number, graceMs: number): Promise<boolean> {
+  public async regrace(
+    current: RefreshRecord,
+    next: RefreshRecord,
+    nowMs: number,
+    graceMs: number,
+  ): Promise<boolean> {
     return this.transact([
       {
         Update: {
@@ -144,7 +149,11 @@ export class SessionRepository {
    * session records are written first: the authorizer refuses their access
    * tokens from then on.
    */
-  public async revoke(userId: string, which: (familyId: string) => boolean, endedBy: string): Promise<number> {
+  public async revoke(
+    userId: string,
+    which: (familyId: string) => boolean,
+    endedBy: string,
+  ): Promise<number> {
     let ended = 0;
     const sessions = await queryPrefix(this.db, this.tableName, keys.user(userId), keys.sessionPrefix);
     for (const item of sessions) {

@@ -45,7 +45,13 @@ export class LoginThrottleRepository {
           UpdateExpression: 'SET failures = if_not_exists(failures, :zero) + :one, expiresAt = :exp',
           ConditionExpression:
             '(attribute_not_exists(failures) OR failures < :free) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':exp': expiresAt, ':now': nowMs, ':free': free },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':exp': expiresAt,
+            ':now': nowMs,
+            ':free': free,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -60,7 +66,13 @@ export class LoginThrottleRepository {
           Key: this.key(bucket),
           UpdateExpression: 'SET failures = failures + :one, lockedUntil = :hold, expiresAt = :exp',
           ConditionExpression: 'attribute_exists(lockedUntil) AND lockedUntil <= :now AND failures >= :free',
-          ExpressionAttributeValues: { ':one': 1, ':hold': holdUntil, ':exp': expiresAt, ':now': nowMs, ':free': free },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':hold': holdUntil,
+            ':exp': expiresAt,
+            ':now': nowMs,
+            ':free': free,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -53,13 +53,25 @@ describe('Class: KeyCache (buffer ownership under concurrency)', () => {
   it('never lends an all-zero key when an entry is evicted while a hit is being handed out', async () => {
     // Arrange
     const cache = new KeyCache({ maxEntries: 1, clearOnExit: false });
-    await cache.withKey('a', async () => keyOf(1), () => undefined);
+    await cache.withKey(
+      'a',
+      async () => keyOf(1),
+      () => undefined,
+    );
     const seen: Buffer[] = [];
 
     // Act: a hit on "a" and a miss on "b" (which evicts "a") in the same tick.
     await Promise.all([
-      cache.withKey('a', async () => keyOf(1), (k) => void seen.push(Buffer.from(k))),
-      cache.withKey('b', async () => keyOf(2), (k) => void seen.push(Buffer.from(k))),
+      cache.withKey(
+        'a',
+        async () => keyOf(1),
+        (k) => void seen.push(Buffer.from(k)),
+      ),
+      cache.withKey(
+        'b',
+        async () => keyOf(2),
+        (k) => void seen.push(Buffer.from(k)),
+      ),
     ]);
 
     // Assert
@@ -73,7 +85,11 @@ describe('Class: KeyCache (buffer ownership under concurrency)', () => {
       const fromKms = keyOf(9);
 
       // Act
-      const copy = await cache.withKey('a', async () => fromKms, (k) => Buffer.from(k));
+      const copy = await cache.withKey(
+        'a',
+        async () => fromKms,
+        (k) => Buffer.from(k),
+      );
 
       // Assert
       expect(copy.equals(Buffer.from(keyOf(9)))).toBe(true);
@@ -99,9 +115,19 @@ describe('Class: KeyCache (buffer ownership under concurrency)', () => {
   it('lets a failed load be retried by the next miss', async () => {
     const cache = new KeyCache({ clearOnExit: false });
     await expect(
-      cache.withKey('a', () => Promise.reject(new Error('kms down')), () => undefined),
+      cache.withKey(
+        'a',
+        () => Promise.reject(new Error('kms down')),
+        () => undefined,
+      ),
     ).rejects.toThrow('kms down');
-    await expect(cache.withKey('a', async () => keyOf(3), (k) => k[0])).resolves.toBe(3);
+    await expect(
+      cache.withKey(
+        'a',
+        async () => keyOf(3),
+        (k) => k[0],
+      ),
+    ).resolves.toBe(3);
   });
 });
 
@@ -118,6 +144,7 @@ describe('Class: ItemEncryptor (derived keys)', () => {
 
     // Assert
     expect(watched.mock.results).toHaveLength(1);
-    expect((watched.mock.results[0]?.value as Buffer).equals(Buffer.alloc(64))).toBe(true);
+    const derivedKeys = watched.mock.results[0]?.value as Buffer;
+    expect(derivedKeys.equals(Buffer.alloc(64))).toBe(true);
   });
 });

@@ -1,10 +1,5 @@
 import { constants, createPublicKey, publicEncrypt, randomBytes, scryptSync } from 'node:crypto';
-import {
-  CreateKeyCommand,
-  GetPublicKeyCommand,
-  type KeySpec,
-  type KeyUsageType,
-} from '@aws-sdk/client-kms';
+import { CreateKeyCommand, GetPublicKeyCommand, type KeySpec, type KeyUsageType } from '@aws-sdk/client-kms';
 import { type KmsHarness, startKmsHarness } from '@kmsvault/local/testing';
 import {
   DEFAULT_SCRYPT,
@@ -85,7 +80,10 @@ describe('Class: PasswordHasher', () => {
       const h = hasher(strategy);
       await h.verify('warm-up', undefined, 'user-1', lend('user-1')); // the decoy record is made once per hasher
       await harness.resetStats();
-      expect(await h.verify('anything', undefined, 'user-1', lend('user-1'))).toEqual({ ok: false, needsRewrite: false });
+      expect(await h.verify('anything', undefined, 'user-1', lend('user-1'))).toEqual({
+        ok: false,
+        needsRewrite: false,
+      });
       expect(await harness.stats()).toEqual(strategy === 'rsa' ? { Decrypt: 1 } : { VerifyMac: 1 });
     });
 
@@ -96,7 +94,10 @@ describe('Class: PasswordHasher', () => {
         ok: true,
         needsRewrite: true,
       });
-      expect(await current.verify('wrong', record, 'user-1', lend('user-1'))).toEqual({ ok: false, needsRewrite: false });
+      expect(await current.verify('wrong', record, 'user-1', lend('user-1'))).toEqual({
+        ok: false,
+        needsRewrite: false,
+      });
       const rewritten = await current.create('rotate-me-please', 'user-1', lend('user-1'));
       expect(await current.verify('rotate-me-please', rewritten, 'user-1', lend('user-1'))).toEqual({
         ok: true,
@@ -130,7 +131,11 @@ describe('Class: PasswordHasher', () => {
         { N: FAST.N, r: FAST.r, p: FAST.p },
       );
       const rsaKey = (await harness.kms.send(new GetPublicKeyCommand({ KeyId: keyIds.rsa[0] }))).PublicKey;
-      const publicKey = createPublicKey({ key: Buffer.from(rsaKey as Uint8Array), format: 'der', type: 'spki' });
+      const publicKey = createPublicKey({
+        key: Buffer.from(rsaKey as Uint8Array),
+        format: 'der',
+        type: 'spki',
+      });
       const encrypted = publicEncrypt(
         { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
         hash,
@@ -139,7 +144,14 @@ describe('Class: PasswordHasher', () => {
         // the seed's attack: the victim's record with the attacker's ciphertext
         { ...real, strategy: 'rsa', keyId: keyIds.rsa[0] as string, value: encrypted },
         // the same without the MAC fields, as a format-1 record had them
-        { ...real, strategy: 'rsa', keyId: keyIds.rsa[0] as string, value: encrypted, mac: undefined, format: 1 },
+        {
+          ...real,
+          strategy: 'rsa',
+          keyId: keyIds.rsa[0] as string,
+          value: encrypted,
+          mac: undefined,
+          format: 1,
+        },
         // a MAC made up by the attacker (no user key)
         {
           ...real,
@@ -167,7 +179,7 @@ describe('Class: PasswordHasher', () => {
       });
     });
 
-    it("refuses a record altered in any field it covers (strategy, key, parameters, salt, value, user)", async () => {
+    it('refuses a record altered in any field it covers (strategy, key, parameters, salt, value, user)', async () => {
       const h = hasher(strategy);
       const real = await h.create('a password to keep', 'user-1', lend('user-1'));
       const altered: PasswordRecord[] = [
@@ -203,7 +215,10 @@ describe('Class: PasswordHasher', () => {
     const record = await h.create('default-params', 'user-1', lend('user-1'));
     expect(record.params).toEqual({ N: 131072, r: 8, p: 1, keyLength: 32 });
     expect(DEFAULT_SCRYPT).toEqual(record.params);
-    expect(await h.verify('default-params', record, 'user-1', lend('user-1'))).toEqual({ ok: true, needsRewrite: false });
+    expect(await h.verify('default-params', record, 'user-1', lend('user-1'))).toEqual({
+      ok: true,
+      needsRewrite: false,
+    });
   });
 
   it('fetches the RSA public key once per hasher', async () => {

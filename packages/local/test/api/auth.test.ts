@@ -373,7 +373,9 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
         // Assert: this session is over, its access token too; the other session is not touched.
         expect(res.status).toBe(204);
         expect((await post('/v1/auth/refresh', { refreshToken: tokens.refreshToken })).status).toBe(401);
-        expect((await call(stack.info.apiUrl, '/v1/secrets', { bearer: tokens.accessToken })).status).toBe(401);
+        expect((await call(stack.info.apiUrl, '/v1/secrets', { bearer: tokens.accessToken })).status).toBe(
+          401,
+        );
         expect((await post('/v1/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(200);
       });
 
@@ -474,7 +476,8 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
         };
       };
       // A bearer route: the list answers 200 once the authorizer lets the request through.
-      const authorised = (token: string) => call<Problem>(stack.info.apiUrl, '/v1/secrets', { bearer: token });
+      const authorised = (token: string) =>
+        call<Problem>(stack.info.apiUrl, '/v1/secrets', { bearer: token });
 
       beforeAll(async () => {
         const user = await signup();

@@ -39,9 +39,9 @@ describe('Key cache under concurrency (tiny max age, one entry)', () => {
     const username = `cache-${process.pid}-${n}`;
     const password = `a long login password ${n}`;
     const api = stack.info.apiUrl;
-    expect((await call(api, '/v1/auth/signup', { method: 'POST', body: { username, password } })).status).toBe(
-      201,
-    );
+    expect(
+      (await call(api, '/v1/auth/signup', { method: 'POST', body: { username, password } })).status,
+    ).toBe(201);
     const login = await call<{ accessToken: string }>(api, '/v1/auth/login', {
       method: 'POST',
       body: { username, password },
