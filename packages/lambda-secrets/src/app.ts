@@ -13,6 +13,7 @@ import {
   generateRequestSchema,
   type HttpResult,
   header,
+  type ImportWarning,
   importRequestSchema,
   jsonResult,
   KeyCache,
@@ -143,6 +144,7 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         return idempotent(ctx, userId, 'importSecrets', async () => {
           const rows = parseImport(body.format, body.content);
           const errors: { row: number; message: string }[] = [];
+          const warnings: ImportWarning[] = [];
           const ids: string[] = [];
           for (const row of rows) {
             if ('error' in row) {
@@ -151,6 +153,7 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
             }
             try {
               ids.push((await service.create(userId, row.secret)).id);
+              if (row.warning) warnings.push(row.warning);
             } catch (err) {
               // A vault error's message names fields, never their values. A failing dependency
               // fails the row, not the import, so the answer says exactly which rows landed.
@@ -161,8 +164,12 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
               });
             }
           }
-          deps.logger.info('import finished', { imported: ids.length, failed: errors.length });
-          return jsonResult(200, { imported: ids.length, failed: errors.length, errors, ids });
+          deps.logger.info('import finished', {
+            imported: ids.length,
+            failed: errors.length,
+            warned: warnings.length,
+          });
+          return jsonResult(200, { imported: ids.length, failed: errors.length, errors, warnings, ids });
         });
       },
       exportSecrets: async (ctx) => {
