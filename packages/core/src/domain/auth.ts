@@ -7,7 +7,7 @@ import type { PasswordHasher } from '../crypto/passwords';
 import type { SessionRepository } from '../store/sessions';
 import type { LoginThrottleRepository } from '../store/throttle';
 import type { UserRepository } from '../store/users';
-import { checkPasswordPolicy, normaliseUsername } from './accounts';
+import { checkPasswordPolicy, normaliseNewUsername, normaliseUsername } from './accounts';
 import {
   ConflictError,
   ForbiddenError,
@@ -65,7 +65,7 @@ export class AuthService {
   }
 
   public async signup(rawUsername: string, password: string): Promise<{ userId: string }> {
-    const username = normaliseUsername(rawUsername);
+    const username = normaliseNewUsername(rawUsername);
     checkPasswordPolicy(password);
     if ((await this.deps.users.userIdFor(username.key)) !== undefined) {
       throw new ConflictError('username_taken', 'This username is taken.');
