@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import {
   DEFAULTS,
+  DEPENDENCY_EVENT,
   type FunctionName,
   IDEMPOTENCY_TABLE,
+  INTEGRITY_EVENT,
   ROUTES,
   type RouteDefinition,
   VAULT_TABLE,
@@ -924,23 +926,20 @@ export class Vault extends Construct {
     );
     // KMS publishes no per-caller failure metric: the functions log every
     // failed or throttled dependency call ("dependency unavailable"), counted here.
-    const dependencyFailures = new cloudwatch.Metric({
-      namespace: 'kmsvault',
-      metricName: 'DependencyFailures',
-      period,
-      statistic: 'Sum',
-    });
-    for (const [name, fn] of Object.entries(this.functions)) {
-      new logs.MetricFilter(this, `${name}DependencyFailures`, {
-        logGroup: fn.logGroup,
-        metricNamespace: 'kmsvault',
-        metricName: 'DependencyFailures',
-        filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'dependency unavailable'),
-        metricValue: '1',
-      });
-    }
+    const dependencyFailures = this.logEventMetric('DependencyFailures', DEPENDENCY_EVENT, period);
     alarms.push(
       alarm('DependencyFailuresAlarm', dependencyFailures, 'KMS or DynamoDB calls failed or were throttled.'),
+    );
+    // A stored item that fails verification was tampered with, forged or rolled
+    // back: a security event. The functions log it as `integrity_error`
+    // (user id, item, route; never a value), counted here; one is an alarm.
+    const integrityErrors = this.logEventMetric('IntegrityErrors', INTEGRITY_EVENT, period);
+    alarms.push(
+      alarm(
+        'IntegrityErrorsAlarm',
+        integrityErrors,
+        'A stored item failed its integrity check (tampering, forgery or rollback): see the integrity_error log events.',
+      ),
     );
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
@@ -971,9 +970,33 @@ export class Vault extends Construct {
         title: 'Dependency failures (KMS, DynamoDB)',
         left: [dependencyFailures],
       }),
+      new cloudwatch.GraphWidget({
+        title: 'Integrity errors (security events)',
+        left: [integrityErrors],
+      }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms }),
     );
     return dashboard;
+  }
+
+  /**
+   * A metric counting the log lines with one message in every function's log
+   * group (a metric filter per group, `kmsvault` namespace), summed per period.
+   * A metric filter rather than embedded metric format: the functions only log
+   * the event, need no metrics library or namespace setting, and the count
+   * cannot drift from the log line it is made from.
+   */
+  private logEventMetric(metricName: string, message: string, period: Duration): cloudwatch.Metric {
+    for (const [name, fn] of Object.entries(this.functions)) {
+      new logs.MetricFilter(this, `${name}${metricName}`, {
+        logGroup: fn.logGroup,
+        metricNamespace: 'kmsvault',
+        metricName,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
+        metricValue: '1',
+      });
+    }
+    return new cloudwatch.Metric({ namespace: 'kmsvault', metricName, period, statistic: 'Sum' });
   }
 }
 

@@ -281,7 +281,7 @@ describe('Class: Vault', () => {
 
   it('alarms on API 5xx, function errors and throttles, table throttles and dependency failures, to an encrypted topic', () => {
     const { template } = synth({ alarmEmail: 'ops@example.com' });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 3 * 2 + 1 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 3 * 2 + 1 + 1 + 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -291,6 +291,38 @@ describe('Class: Vault', () => {
       MetricTransformations: [Match.objectLike({ MetricName: 'DependencyFailures' })],
     });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('counts integrity_error security events in every function log group and alarms on the first one', () => {
+    // GIVEN / WHEN
+    const { stack, vault, template } = synth();
+
+    // THEN: one metric filter per function log group on the event's message...
+    const filters = template.findResources('AWS::Logs::MetricFilter', {
+      Properties: {
+        FilterPattern: '{ $.message = "integrity_error" }',
+        MetricTransformations: [
+          { MetricNamespace: 'kmsvault', MetricName: 'IntegrityErrors', MetricValue: '1' },
+        ],
+      },
+    });
+    const groups = Object.values(filters).map((f) => JSON.stringify(f.Properties.LogGroupName));
+    const expected = Object.values(vault.functions).map((fn) =>
+      JSON.stringify({ Ref: stack.getLogicalId(fn.logGroup.node.defaultChild as never) }),
+    );
+    expect(groups.sort()).toEqual(expected.sort());
+    // ...and an alarm at one event in five minutes, to the alarm topic.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'kmsvault',
+      MetricName: 'IntegrityErrors',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: stack.getLogicalId(vault.alarmTopic.node.defaultChild as never) }],
+    });
   });
 
   it('uses an existing alarm topic when given one', () => {

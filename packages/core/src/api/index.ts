@@ -5,4 +5,5 @@ export * from './openapi';
 export * from './router';
 export * from './routes';
 export * from './schemas';
+export * from './security-events';
 export type * from './types';

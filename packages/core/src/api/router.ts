@@ -11,6 +11,7 @@ import {
 } from '../domain/errors';
 import { type HttpResult, problemResult } from './http';
 import { routesFor } from './routes';
+import { DEPENDENCY_EVENT, INTEGRITY_EVENT, logIntegrityEvent } from './security-events';
 import type { FunctionName } from './types';
 
 /**
@@ -52,7 +53,9 @@ export interface RouterLogger {
  * manifest: every manifest route of the function must have a handler, and no
  * handler may exist without a route. Errors become problem+json; an error
  * that is not a VaultError is logged (name and code only) and answered 500
- * without detail.
+ * without detail. An integrity failure is a security event (`integrity_error`
+ * with the user, the item and the route, never a value), not a dependency
+ * failure.
  */
 export function buildRouter(
   fn: FunctionName,
@@ -91,10 +94,18 @@ export function buildRouter(
   app.methodNotAllowed(async (_error, { event }) =>
     problemResult(new MethodNotAllowedError('This method is not allowed here.'), requestIdOf(event)),
   );
-  app.errorHandler(Error, async (error, { event }) => {
+  app.errorHandler(Error, async (error, { event, params, route }) => {
     const classified = classifyDependencyError(fromRouterError(error));
     if (!(classified instanceof VaultError)) logger.error('unhandled error', { errorName: error.name });
-    else if (classified.status >= 500) logger.warn('dependency unavailable', { errorName: error.name });
+    else if (classified.code === INTEGRITY_EVENT) {
+      logIntegrityEvent(logger, {
+        ...callerIdOf(event),
+        ...itemKeyOf(params),
+        ...(route === null ? {} : { route }),
+        reason: classified.message,
+        ...requestIdField(requestIdOf(event)),
+      });
+    } else if (classified.status >= 500) logger.warn(DEPENDENCY_EVENT, { errorName: error.name });
     return problemResult(classified, requestIdOf(event));
   });
   return app;
@@ -135,4 +146,24 @@ function fromRouterError(error: Error): Error {
     return new VaultError('bad_request', status, 'Bad request', 'The request is not valid.');
   }
   return error;
+}
+
+/** The authenticated caller of a request, if the authorizer named one. */
+function callerIdOf(event: unknown): { userId?: string } {
+  const userId = (event as ApiEvent | undefined)?.requestContext?.authorizer?.userId;
+  return typeof userId === 'string' && userId.length > 0 ? { userId } : {};
+}
+
+/** The item a request names: its path parameters (secret id, version), which are identifiers, never values. */
+function itemKeyOf(params: Readonly<Record<string, string>> | undefined): {
+  itemKey?: Record<string, string>;
+} {
+  const entries = Object.entries(params ?? {}).filter(([name]) => ITEM_KEY_PARAMS.has(name));
+  return entries.length === 0 ? {} : { itemKey: Object.fromEntries(entries) };
+}
+
+const ITEM_KEY_PARAMS = new Set(['id', 'version']);
+
+function requestIdField(requestId: string | undefined): { requestId?: string } {
+  return requestId === undefined ? {} : { requestId };
 }

@@ -1,4 +1,13 @@
-export { Beacon, type BeaconOptions, hostNormaliser, type Normaliser, textNormaliser } from './beacons';
+export {
+  Beacon,
+  type BeaconOptions,
+  beaconBitsFor,
+  DEFAULT_EXPECTED_DISTINCT_VALUES,
+  hostNormaliser,
+  LEGACY_BEACON_BITS,
+  type Normaliser,
+  textNormaliser,
+} from './beacons';
 export * from './constants';
 export { IntegrityError, SchemaError } from './errors';
 export {

@@ -9,7 +9,7 @@ import type { ServiceKeys } from '../store/service-keys';
 import type { RefreshRecord, SessionRepository } from '../store/sessions';
 import type { LoginThrottleRepository } from '../store/throttle';
 import type { UserRepository } from '../store/users';
-import { checkPasswordPolicy, normaliseUsername } from './accounts';
+import { checkPasswordPolicy, normaliseNewUsername, normaliseUsername } from './accounts';
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError, VaultError } from './errors';
 import { LoginLimiter } from './login-limits';
 
@@ -82,7 +82,7 @@ export class AuthService {
   }
 
   public async signup(rawUsername: string, password: string): Promise<{ userId: string }> {
-    const username = normaliseUsername(rawUsername);
+    const username = normaliseNewUsername(rawUsername);
     checkPasswordPolicy(password);
     if ((await this.deps.users.userIdFor(username.key)) !== undefined) {
       throw new ConflictError('username_taken', 'This username is taken.');
