@@ -96,12 +96,17 @@ function userKey(username: string): string {
   return username.normalize('NFC').toLowerCase();
 }
 
+/** The same API whether its address was typed with a trailing slash or not. */
+function apiKey(apiUrl: string): string {
+  return new URL(apiUrl).href;
+}
+
 export function readDeviceToken(
   apiUrl: string,
   username: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  const token = readDevices(env)[apiUrl]?.[userKey(username)];
+  const token = readDevices(env)[apiKey(apiUrl)]?.[userKey(username)];
   return typeof token === 'string' && token.length > 0 ? token : undefined;
 }
 
@@ -112,6 +117,6 @@ export function writeDeviceToken(
   env: NodeJS.ProcessEnv = process.env,
 ): void {
   const devices = readDevices(env);
-  devices[apiUrl] = { ...devices[apiUrl], [userKey(username)]: token };
+  devices[apiKey(apiUrl)] = { ...devices[apiKey(apiUrl)], [userKey(username)]: token };
   writePrivate(devicesPath(env), JSON.stringify(devices, null, 2));
 }

@@ -353,13 +353,13 @@ describe('The kmsvault CLI keeps secrets out of argv, refuses plain http, and ke
       const devicesFile = join(home, 'kmsvault', 'devices.json');
       const devices = () =>
         JSON.parse(readFileSync(devicesFile, 'utf8')) as Record<string, Record<string, string>>;
-      const kept = devices()[apiUrl]?.[user];
+      const kept = devices()[new URL(apiUrl).href]?.[user];
       expect(typeof kept).toBe('string');
       expect(statSync(devicesFile).mode & 0o777).toBe(0o600);
 
       // Act
       expect((await cli(home, ['logout'])).code).toBe(0);
-      const afterLogout = devices()[apiUrl]?.[user];
+      const afterLogout = devices()[new URL(apiUrl).href]?.[user];
       const start = proxy.requests.length;
       const again = await cli(
         home,
