@@ -36,10 +36,14 @@ export function readCredentials(env: NodeJS.ProcessEnv = process.env): Credentia
 
 /** Writes the tokens readable by their owner only (0600, in a 0700 directory). */
 export function writeCredentials(credentials: Credentials, env: NodeJS.ProcessEnv = process.env): void {
-  const path = credentialsPath(env);
+  writePrivate(credentialsPath(env), JSON.stringify(credentials, null, 2));
+}
+
+/** Replaces `path` atomically with a file only its owner can read (0600, in a 0700 directory). */
+function writePrivate(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  writeFileSync(tmp, content, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, path);
 }
@@ -64,4 +68,55 @@ export function localApiUrl(cwd: string = process.cwd()): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * Known-device tokens, one per API address and username, in
+ * `devices.json` (0600). The server hands one out at each login; presenting it
+ * at the next login exempts this device from the per-address login limit. It
+ * is not a session credential, so logout keeps it.
+ */
+export function devicesPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'devices.json');
+}
+
+type Devices = Record<string, Record<string, string>>;
+
+function readDevices(env: NodeJS.ProcessEnv): Devices {
+  try {
+    const parsed = JSON.parse(readFileSync(devicesPath(env), 'utf8')) as unknown;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Devices) : {};
+  } catch {
+    return {}; // absent or unreadable: log in without one, the next login stores a new one
+  }
+}
+
+/** The same account whatever case or Unicode form the username was typed in. */
+function userKey(username: string): string {
+  return username.normalize('NFC').toLowerCase();
+}
+
+/** The same API whether its address was typed with a trailing slash or not. */
+function apiKey(apiUrl: string): string {
+  return new URL(apiUrl).href;
+}
+
+export function readDeviceToken(
+  apiUrl: string,
+  username: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const token = readDevices(env)[apiKey(apiUrl)]?.[userKey(username)];
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
+}
+
+export function writeDeviceToken(
+  apiUrl: string,
+  username: string,
+  token: string,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const devices = readDevices(env);
+  devices[apiKey(apiUrl)] = { ...devices[apiKey(apiUrl)], [userKey(username)]: token };
+  writePrivate(devicesPath(env), JSON.stringify(devices, null, 2));
 }

@@ -1,3 +1,5 @@
+import { CliError, EXIT } from './errors';
+
 /** Reads all of stdin as text. */
 export function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -8,16 +10,21 @@ export function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-/** Asks for a password on the terminal without echoing it. */
+/**
+ * Asks for a password on the terminal without echoing it (raw mode: the
+ * terminal shows nothing while it is typed). Ctrl-C, or Ctrl-D on an empty
+ * line, cancels.
+ */
 export function readPassword(
   prompt: string,
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => void },
   stderr: NodeJS.WritableStream,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    stderr.write(prompt);
     let value = '';
+    // Echo goes off before the prompt shows, so nothing typed after it is echoed.
     stdin.setRawMode?.(true);
+    stderr.write(prompt);
     stdin.resume();
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
@@ -26,21 +33,28 @@ export function readPassword(
           resolve(value);
           return;
         }
-        if (ch === '\u0003') {
+        if (ch === '\u0003' || (ch === '\u0004' && value.length === 0)) {
           finish();
-          reject(new Error('cancelled'));
+          reject(new CliError('cancelled', EXIT.usage));
           return;
         }
+        if (ch === '\u0004') continue;
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
     };
+    const onEnd = () => {
+      finish();
+      reject(new CliError('no password given: the input ended', EXIT.usage));
+    };
     const finish = () => {
       stdin.off('data', onData);
+      stdin.off('end', onEnd);
       stdin.setRawMode?.(false);
       stdin.pause();
       stderr.write('\n');
     };
     stdin.on('data', onData);
+    stdin.on('end', onEnd);
   });
 }

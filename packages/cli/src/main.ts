@@ -5,13 +5,19 @@ import type { SecretMetadata as Meta, Secret } from '@kmsvault/core';
 import { Client } from './client';
 import {
   type Credentials,
+  credentialsPath,
   localApiUrl,
   readCredentials,
+  readDeviceToken,
   removeCredentials,
   writeCredentials,
+  writeDeviceToken,
 } from './config';
 import { CliError, EXIT } from './errors';
+import { refuseSecretArgs, secretFields, withoutNewline } from './fields';
 import { readPassword, readStdin } from './input';
+import { withLock } from './lock';
+import { checkApiUrl } from './url';
 
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -29,7 +35,9 @@ export const USAGE = `usage: kmsvault <command> [options]
   whoami                      show who is logged in, where
   ls                          list secrets [--search TEXT] [--site HOST] [--tag TAG] [--folder NAME]
   get <id|name>               show a secret [--field password|username|url|notes|name]
-  add                         add a secret from flags (--name, --url, --username, --password, --notes, --tag…, --folder) or JSON on stdin (--stdin)
+  add                         add a secret from flags (--name, --url, --username, --tag…, --folder) with its
+                              password from --ask-password (no echo) or --password-stdin and its notes from
+                              --notes-stdin; or all of it as JSON on stdin (--stdin)
   edit <id|name>              change a secret the same way; only the fields given change
   rm <id|name>                move a secret to the trash
   restore <id>                bring a secret back from the trash
@@ -39,9 +47,13 @@ export const USAGE = `usage: kmsvault <command> [options]
   import <file>               import [--format bitwarden-json|bitwarden-csv|chrome-csv], with progress
   export                      export [--format json|csv] to stdout; a terminal needs --force
 
-  --api-url URL               the API (or KMSVAULT_API_URL; default: the local stack's .kmsvault/local.json)
+  --api-url URL               the API (or KMSVAULT_API_URL; default: the local stack's .kmsvault/local.json);
+                              https://, or http:// on loopback only (localhost, 127.0.0.0/8, [::1])
   --json                      machine-readable output
   -h, --help                  this text
+
+Secret values are never taken from the command line, where ps and shell history show them:
+--password and --notes are refused.
 
 exit codes: 0 ok, 1 unexpected, 2 usage, 3 auth, 4 not found, 5 conflict, 6 server or network, 7 rate limited`;
 
@@ -76,6 +88,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
       username: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
+      'notes-stdin': { type: 'boolean', default: false },
+      'ask-password': { type: 'boolean', default: false },
       search: { type: 'string' },
       site: { type: 'string' },
       tag: { type: 'string', multiple: true },
@@ -102,14 +116,17 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
   }
+  refuseSecretArgs(command, values);
   const stored = readCredentials(io.env);
-  const apiUrl = values['api-url'] ?? io.env.KMSVAULT_API_URL ?? stored?.apiUrl ?? localApiUrl(io.cwd);
-  if (apiUrl === undefined) {
+  const given =
+    values['api-url'] ?? (io.env.KMSVAULT_API_URL || undefined) ?? stored?.apiUrl ?? localApiUrl(io.cwd);
+  if (given === undefined) {
     throw new CliError(
       'no API address: pass --api-url, set KMSVAULT_API_URL, or run the local stack (pnpm start)',
       EXIT.usage,
     );
   }
+  const apiUrl = checkApiUrl(given);
   const client = new Client(apiUrl, stored && stored.apiUrl === apiUrl ? stored : undefined, io.env);
   const out = (human: string, machine: unknown) =>
     io.stdout.write(values.json ? `${JSON.stringify(machine)}\n` : `${human}\n`);
@@ -118,7 +135,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return rest[0];
   };
   const password = async (prompt: string) => {
-    if (values['password-stdin']) return (await readStdin(io.stdin)).replace(/\r?\n$/, '');
+    if (values['password-stdin']) return withoutNewline(await readStdin(io.stdin));
     if (!io.stdin.isTTY)
       throw new CliError('no terminal to ask for the password on; use --password-stdin', EXIT.usage);
     return readPassword(prompt, io.stdin, io.stderr);
@@ -143,13 +160,17 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     }
     case 'login': {
       const user = username();
-      const { data } = await client.call<{ accessToken: string; refreshToken: string }>(
+      // The known-device token from the last login here, sent only when there is one.
+      const deviceToken = readDeviceToken(apiUrl, user, io.env);
+      const { data } = await client.call<{ accessToken: string; refreshToken: string; deviceToken?: string }>(
         'POST',
         '/v1/auth/login',
-        { username: user, password: await password('Password: ') },
+        { username: user, password: await password('Password: '), ...(deviceToken ? { deviceToken } : {}) },
         {},
         false,
       );
+      if (typeof data.deviceToken === 'string' && data.deviceToken.length > 0)
+        writeDeviceToken(apiUrl, user, data.deviceToken, io.env);
       const credentials: Credentials = {
         apiUrl,
         username: user,
@@ -162,13 +183,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     }
     case 'logout': {
       if (stored !== undefined) {
-        try {
-          await client.call('POST', '/v1/auth/logout', {
-            refreshToken: readCredentials(io.env)?.refreshToken ?? stored.refreshToken,
-          });
-        } finally {
-          removeCredentials(io.env);
-        }
+        // Under the refresh lock: the latest refresh token, and no refresh writing the file back after.
+        await withLock(credentialsPath(io.env), async () => {
+          const latest = readCredentials(io.env) ?? stored;
+          try {
+            await new Client(checkApiUrl(latest.apiUrl), latest, io.env).logout();
+          } finally {
+            removeCredentials(io.env);
+          }
+        });
       }
       out('Logged out.', { loggedOut: true });
       return EXIT.ok;
@@ -181,6 +204,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     }
     case 'ls': {
       const items: Meta[] = [];
+      const unreadable: Unreadable[] = [];
       let cursor: string | null = null;
       do {
         const params = new URLSearchParams({ limit: '200' });
@@ -189,13 +213,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         if (values.tag?.[0]) params.set('tag', values.tag[0]);
         if (values.folder) params.set('folder', values.folder);
         if (cursor) params.set('cursor', cursor);
-        const { data }: { data: { items: Meta[]; nextCursor: string | null } } = await client.call(
-          'GET',
-          `/v1/secrets?${params}`,
-        );
+        const { data }: { data: { items: Meta[]; nextCursor: string | null; unreadable?: Unreadable[] } } =
+          await client.call('GET', `/v1/secrets?${params}`);
         items.push(...data.items);
+        unreadable.push(...(data.unreadable ?? []));
         cursor = data.nextCursor;
       } while (cursor !== null);
+      warnUnreadable(unreadable, io);
       out(
         items
           .map((s) => `${s.id}  ${s.name}${s.username ? `  ${s.username}` : ''}${s.url ? `  ${s.url}` : ''}`)
@@ -236,7 +260,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     case 'add': {
-      const body = values.stdin ? parseJson(await readStdin(io.stdin)) : fromFlags(values);
+      const body = await secretFields(command, values, io.stdin, io.stderr);
       if (body.name === undefined) throw new CliError('add needs --name (or a name in the JSON)', EXIT.usage);
       const { data } = await client.call<{ id: string; version: number }>('POST', '/v1/secrets', body, {
         'idempotency-key': createHash('sha256')
@@ -249,7 +273,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     }
     case 'edit': {
       const current = await find(client, arg('an id or a name'));
-      const changes = values.stdin ? parseJson(await readStdin(io.stdin)) : fromFlags(values);
+      const changes = await secretFields(command, values, io.stdin, io.stderr);
       const { id: _i, version, createdAt: _c, updatedAt: _u, ...fields } = current;
       const { data } = await client.call<{ id: string; version: number }>(
         'PUT',
@@ -285,7 +309,11 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     case 'trash': {
-      const { data } = await client.call<{ items: (Meta & { purgeAt: string })[] }>('GET', '/v1/trash');
+      const { data } = await client.call<{
+        items: (Meta & { purgeAt: string })[];
+        unreadable?: Unreadable[];
+      }>('GET', '/v1/trash');
+      warnUnreadable(data.unreadable ?? [], io);
       out(
         data.items.map((s) => `${s.id}  ${s.name}  (purged ${s.purgeAt})`).join('\n') ||
           '(the trash is empty)',
@@ -336,6 +364,21 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** An item the server could not verify (integrity check failed), listed beside the readable ones. */
+interface Unreadable {
+  id: string;
+  code: string;
+}
+
+/** A warning on stderr naming the items that failed their integrity check (stdout stays the list). */
+function warnUnreadable(unreadable: readonly Unreadable[], io: Io): void {
+  if (unreadable.length === 0) return;
+  const ids = [...new Set(unreadable.map((u) => u.id))];
+  io.stderr.write(
+    `kmsvault: warning: ${ids.length} ${ids.length === 1 ? 'secret fails' : 'secrets fail'} the integrity check and ${ids.length === 1 ? 'is' : 'are'} not shown: ${ids.join(', ')}\n`,
+  );
+}
+
 async function find(client: Client, idOrName: string): Promise<Secret> {
   if (ID.test(idOrName)) return (await client.call<Secret>('GET', `/v1/secrets/${idOrName}`)).data;
   const { data } = await client.call<{ items: Meta[] }>(
@@ -350,25 +393,6 @@ async function find(client: Client, idOrName: string): Promise<Secret> {
       EXIT.conflict,
     );
   return (await client.call<Secret>('GET', `/v1/secrets/${(matches[0] as Meta).id}`)).data;
-}
-
-function fromFlags(values: Record<string, unknown>): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const field of ['name', 'url', 'username', 'password', 'notes', 'folder'])
-    if (values[field] !== undefined) body[field] = values[field];
-  if (Array.isArray(values.tag) && values.tag.length > 0) body.tags = values.tag;
-  return body;
-}
-
-function parseJson(text: string): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new Error('not an object');
-    return parsed as Record<string, unknown>;
-  } catch {
-    throw new CliError('stdin is not a JSON object', EXIT.usage);
-  }
 }
 
 function int(value: string, flag: string): number {

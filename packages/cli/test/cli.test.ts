@@ -68,22 +68,24 @@ describe('The kmsvault CLI, spawned against the local stack', () => {
   });
 
   it('adds from flags and from JSON on stdin, lists, searches, and gets one field', async () => {
-    const a = await cli([
-      'add',
-      '--name',
-      'Bank',
-      '--url',
-      'https://www.bank.example',
-      '--username',
-      'al',
-      '--password',
-      'pw-bank',
-      '--tag',
-      'money',
-      '--folder',
-      'Finance',
-      '--json',
-    ]);
+    const a = await cli(
+      [
+        'add',
+        '--name',
+        'Bank',
+        '--url',
+        'https://www.bank.example',
+        '--username',
+        'al',
+        '--password-stdin',
+        '--tag',
+        'money',
+        '--folder',
+        'Finance',
+        '--json',
+      ],
+      'pw-bank\n',
+    );
     expect(a.code).toBe(0);
     const b = await cli(
       ['add', '--stdin'],
@@ -125,7 +127,7 @@ describe('The kmsvault CLI, spawned against the local stack', () => {
   });
 
   it('edits, keeps history, moves to the trash and restores', async () => {
-    expect((await cli(['edit', 'Mail', '--password', 'pw-mail-2'])).stdout).toMatch(/version 2\.\n$/);
+    expect((await cli(['edit', 'Mail', '--password-stdin'], 'pw-mail-2\n')).stdout).toMatch(/version 2\.\n$/);
     expect((await cli(['get', 'Mail', '--field', 'password'])).stdout).toBe('pw-mail-2\n');
     const history = JSON.parse((await cli(['history', 'Mail', '--json'])).stdout) as { version: number }[];
     expect(history.map((h) => h.version)).toEqual([2, 1]);

@@ -1,7 +1,17 @@
 import type { SecretMetadata as Meta, Secret } from '@kmsvault/core';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, idempotencyKey, isLoggedIn, login, logout, type Problem, request, signup } from './api';
+import {
+  ApiError,
+  idempotencyKey,
+  isLoggedIn,
+  login,
+  logout,
+  type Problem,
+  request,
+  signup,
+  type Unreadable,
+} from './api';
 
 type Draft = {
   name: string;
@@ -43,6 +53,18 @@ export function describe(error: unknown): string {
   if (p.errors && p.errors.length > 0)
     return `${p.detail} ${p.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`.trim();
   return p.detail;
+}
+
+/** Names the items the server could not verify, which the list leaves out. */
+function UnreadableWarning({ items }: { items: readonly Unreadable[] }) {
+  if (items.length === 0) return null;
+  const ids = [...new Set(items.map((u) => u.id))];
+  return (
+    <p class="alert" role="alert" data-testid="unreadable">
+      {ids.length === 1 ? 'One secret fails' : `${ids.length} secrets fail`} the integrity check and{' '}
+      {ids.length === 1 ? 'is' : 'are'} not shown: it may have been altered in storage. {ids.join(', ')}
+    </p>
+  );
 }
 
 function Alert({ message }: { message: string | undefined }) {
@@ -169,6 +191,7 @@ function toBody(d: Draft) {
 function Vault({ onLoggedOut }: { onLoggedOut: () => void }) {
   const [view, setView] = useState<View>({ kind: 'list' });
   const [items, setItems] = useState<Meta[]>([]);
+  const [unreadable, setUnreadable] = useState<Unreadable[]>([]);
   const [filters, setFilters] = useState({ q: '', site: '', tag: '', folder: '' });
   const [error, setError] = useState<string>();
   const [status, setStatus] = useState<string>();
@@ -189,8 +212,12 @@ function Vault({ onLoggedOut }: { onLoggedOut: () => void }) {
   const search = (given: Record<string, string> = filters) =>
     guard(async () => {
       const params = new URLSearchParams(Object.entries(given).filter(([, v]) => v.trim() !== ''));
-      const { data } = await request<{ items: Meta[] }>('GET', `/v1/secrets?${params}`);
+      const { data } = await request<{ items: Meta[]; unreadable?: Unreadable[] }>(
+        'GET',
+        `/v1/secrets?${params}`,
+      );
       setItems(data.items);
+      setUnreadable(data.unreadable ?? []);
     });
   useEffect(() => {
     void search();
@@ -269,6 +296,7 @@ function Vault({ onLoggedOut }: { onLoggedOut: () => void }) {
               ))}
               <button type="submit">Search</button>
             </form>
+            <UnreadableWarning items={unreadable} />
             {items.length === 0 ? <p>No secrets found.</p> : null}
             <ul class="items">
               {items.map((s) => (
@@ -501,16 +529,23 @@ function History({ id, go, guard, setStatus }: Nav & { id: string }) {
 
 function Trash({ guard, setStatus }: Ctx) {
   const [items, setItems] = useState<(Meta & { purgeAt: string })[]>([]);
+  const [unreadable, setUnreadable] = useState<Unreadable[]>([]);
   const load = () =>
-    guard(async () =>
-      setItems((await request<{ items: (Meta & { purgeAt: string })[] }>('GET', '/v1/trash')).data.items),
-    );
+    guard(async () => {
+      const { data } = await request<{ items: (Meta & { purgeAt: string })[]; unreadable?: Unreadable[] }>(
+        'GET',
+        '/v1/trash',
+      );
+      setItems(data.items);
+      setUnreadable(data.unreadable ?? []);
+    });
   useEffect(() => {
     void load();
   }, []);
   return (
     <section aria-labelledby="trash-title">
       <h2 id="trash-title">Trash</h2>
+      <UnreadableWarning items={unreadable} />
       {items.length === 0 ? <p>The trash is empty.</p> : null}
       <ul class="items">
         {items.map((s) => (
