@@ -48,7 +48,7 @@ describe('Auth API: changing the password key or strategy in configuration', () 
 
   it('lets an existing user log in under a new password key and rewrites the record under it', async () => {
     // Arrange: a user signs up under the first RSA password key; a second key is made.
-    const newKey = await withStack({}, async (stack) => {
+    const newKey = await withStack({ config: { passwordStrategy: 'rsa' } }, async (stack) => {
       const res = await call<{ userId: string }>(stack.info.apiUrl, '/v1/auth/signup', {
         method: 'POST',
         body: credentials,
@@ -62,7 +62,7 @@ describe('Auth API: changing the password key or strategy in configuration', () 
     });
 
     // Act: the configuration names the new key.
-    await withStack({ keys: { password: newKey } }, async (stack) => {
+    await withStack({ keys: { password: newKey }, config: { passwordStrategy: 'rsa' } }, async (stack) => {
       const first = await login(stack);
       const rewritten = await passwordRecord(stack);
       const second = await login(stack);
