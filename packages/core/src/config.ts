@@ -51,7 +51,7 @@ export const DEFAULTS = {
   accessTtlSeconds: 900,
   refreshTtlSeconds: 30 * 24 * 3600,
   sessionMaxAgeSeconds: 30 * 24 * 3600,
-  refreshGraceSeconds: 30,
+  refreshGraceSeconds: 10,
   sessionCheckCacheSeconds: 10,
   keyCacheMaxAgeSeconds: 300,
   keyCacheMaxEntries: 1000,
