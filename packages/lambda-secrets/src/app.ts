@@ -14,6 +14,7 @@ import {
   type HttpResult,
   header,
   type ImportWarning,
+  ifMatchVersion,
   importRequestSchema,
   jsonResult,
   KeyCache,
@@ -56,14 +57,6 @@ function versionParam(ctx: OperationContext): number {
   const v = Number(ctx.params.version);
   if (!Number.isInteger(v) || v < 1) throw new NotFoundError();
   return v;
-}
-
-/** `If-Match: "3"`, `W/"3"` or `3`; undefined when absent, 412 when not a version. */
-function ifMatch(ctx: OperationContext): number | undefined {
-  const raw = header(ctx.event, 'if-match');
-  if (raw === undefined) return undefined;
-  const match = /^(?:W\/)?"?(\d{1,10})"?$/.exec(raw.trim());
-  return match ? Number(match[1]) : -1;
 }
 
 const etag = (version: number) => ({ etag: `"${version}"` });
@@ -113,7 +106,15 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       updateSecret: async (ctx) => {
         const userId = userOf(ctx);
         const input = parseJsonBody(ctx.event, secretInputSchema);
-        return write(200, await service.update(userId, ctx.params.id as string, ifMatch(ctx), input));
+        return write(
+          200,
+          await service.update(
+            userId,
+            ctx.params.id as string,
+            ifMatchVersion(header(ctx.event, 'if-match')),
+            input,
+          ),
+        );
       },
       deleteSecret: async (ctx) => {
         await service.remove(userOf(ctx), ctx.params.id as string);

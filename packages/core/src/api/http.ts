@@ -1,4 +1,4 @@
-import { VaultError } from '../domain/errors';
+import { ValidationError, VaultError } from '../domain/errors';
 
 /**
  * The HTTP result shape every handler returns. It is the API Gateway proxy
@@ -75,4 +75,33 @@ export function jsonResult(
 
 export function emptyResult(statusCode: number, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { ...SECURITY_HEADERS, ...headers }, body: '' };
+}
+
+/** What `ifMatchVersion` answers for a field that names no version strongly: no item has it. */
+const NO_VERSION = -1;
+
+/**
+ * The version an `If-Match` field names, compared strongly as RFC 9110
+ * (section 13.1.1) requires: only a strong entity-tag `"n"`, written as the
+ * ETag is, names version n. Undefined when the field is absent (the write then
+ * answers 428). A weak tag (`W/"n"`, which by RFC 9110 section 8.8.3.2 never
+ * matches strongly), a bare number, `"01"`, `*` or a list names no version,
+ * so the write answers 412: the field is a valid precondition that is false.
+ */
+export function ifMatchVersion(field: string | undefined): number | undefined {
+  if (field === undefined) return undefined;
+  const strong = /^"([1-9]\d{0,9})"$/.exec(field.trim());
+  return strong ? Number(strong[1]) : NO_VERSION;
+}
+
+/**
+ * Decodes one percent-encoded URL path or path segment; a malformed escape
+ * (`%zz`, a cut-off or invalid UTF-8 sequence) is a 400, not a crash.
+ */
+export function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new ValidationError('The path has a malformed percent-escape.');
+  }
 }

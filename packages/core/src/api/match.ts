@@ -1,3 +1,4 @@
+import { decodePath } from './http';
 import type { RouteDefinition } from './types';
 
 export interface RouteMatch {
@@ -19,7 +20,8 @@ interface Compiled {
 /**
  * Matches request paths against the manifest's templates, as API Gateway
  * does: a `{name}` segment matches one non-empty path segment; a literal
- * segment wins over a parameter at the same position.
+ * segment wins over a parameter at the same position. A parameter with a
+ * malformed percent-escape throws ValidationError (400).
  */
 export class RouteMatcher {
   private readonly compiled: Compiled[];
@@ -54,7 +56,7 @@ export class RouteMatcher {
     const values = hit.regex.exec(path)?.slice(1) ?? [];
     const pathParameters: Record<string, string> = {};
     hit.names.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(values[i] as string);
+      pathParameters[name] = decodePath(values[i] as string);
     });
     return { kind: 'match', match: { route: hit.route, pathParameters } };
   }

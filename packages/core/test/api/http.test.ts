@@ -1,4 +1,4 @@
-import { problemResult, toProblem } from '../../src/api/http';
+import { decodePath, ifMatchVersion, problemResult, toProblem } from '../../src/api/http';
 import {
   classifyDependencyError,
   NotFoundError,
@@ -105,4 +105,36 @@ describe('Function: duplicateKey', () => {
     expect(duplicateKey('{"list":["a","a"]}')).toBeUndefined();
     expect(duplicateKey('{"unterminated')).toBeUndefined();
   });
+});
+
+describe('Function: ifMatchVersion', () => {
+  it('names version n only for the strong entity-tag "n", as its ETag is written', () => {
+    expect(ifMatchVersion('"3"')).toBe(3);
+    expect(ifMatchVersion(' "12" ')).toBe(12);
+    expect(ifMatchVersion(undefined)).toBeUndefined();
+  });
+
+  it('matches no version for a weak If-Match (W/"n"): RFC 9110 compares If-Match strongly', () => {
+    expect(ifMatchVersion('W/"3"')).toBe(-1);
+    expect(ifMatchVersion('w/"3"')).toBe(-1);
+  });
+
+  it('matches no version for a bare number, a padded number, *, a list or garbage', () => {
+    for (const field of ['3', '"03"', '"0"', '*', '"3", "4"', '"3', '', 'W/3', '"99999999999"']) {
+      expect(ifMatchVersion(field)).toBe(-1);
+    }
+  });
+});
+
+describe('Function: decodePath', () => {
+  it('decodes percent-escapes, UTF-8 included', () => {
+    expect(decodePath('/a%20b/%E0%A4%A8')).toBe('/a b/\u0928');
+  });
+
+  it.each(['/%E0%A4%A', '/%zz', '/%', '/a%2', '/%C0%80'])(
+    'throws ValidationError (400), not URIError (500), for the malformed escape in %s',
+    (path) => {
+      expect(() => decodePath(path)).toThrow(ValidationError);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { RouteMatcher } from '../../src/api/match';
 import type { RouteDefinition } from '../../src/api/types';
+import { ValidationError } from '../../src/domain/errors';
 
 const route = (method: RouteDefinition['method'], path: string, operationId: string): RouteDefinition => ({
   operationId,
@@ -43,5 +44,10 @@ describe('Class: RouteMatcher', () => {
     expect(matcher.match('GET', '/v1/nope').kind).toBe('none');
     expect(matcher.match('GET', '/v1/secrets//versions/1').kind).toBe('none');
     expect(matcher.match('GET', '/v1/secrets/x/y').kind).toBe('none');
+  });
+
+  it('throws ValidationError (400), not URIError (500), for a parameter with a malformed percent-escape', () => {
+    expect(() => matcher.match('GET', '/v1/secrets/%zz')).toThrow(ValidationError);
+    expect(() => matcher.match('GET', '/v1/secrets/%E0%A4%A')).toThrow(ValidationError);
   });
 });

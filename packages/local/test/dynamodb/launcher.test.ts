@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -39,6 +40,60 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
   return condition();
 }
 
+/** Every address of this machine that is not loopback (link-local IPv6 with its zone). */
+function nonLoopbackAddresses(): string[] {
+  return Object.entries(networkInterfaces()).flatMap(([name, infos]) =>
+    (infos ?? [])
+      .filter((info) => !info.internal)
+      .map((info) => (info.family === 'IPv6' && info.scopeid ? `${info.address}%${name}` : info.address)),
+  );
+}
+
+/** What a TCP connection to `host:port` gets: 'connected' or the error code. */
+function connectOutcome(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 5_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
+/** Reads a kernel address from /proc/net/tcp{,6}: 32-bit words in host (little-endian) order. */
+function procAddress(hex: string): string {
+  const bytes = Buffer.from(hex, 'hex');
+  for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+  if (bytes.length === 4) return [...bytes].join('.');
+  const v4mapped = bytes.subarray(0, 12).equals(Buffer.from('00000000000000000000ffff', 'hex'));
+  if (v4mapped) return `::ffff:${[...bytes.subarray(12)].join('.')}`;
+  const groups = Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
+
+/**
+ * The local addresses that the kernel's listen table shows on `port` (Linux's
+ * /proc/net/tcp and tcp6), or undefined where there is no such table.
+ */
+function listeningAddresses(port: number): string[] | undefined {
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'].filter((file) => existsSync(file));
+  if (tables.length === 0) return undefined;
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  return tables.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, local, , state]) => state === '0A' && local?.endsWith(`:${portHex}`))
+      .map(([, local]) => procAddress((local as string).split(':')[0] as string)),
+  );
+}
+
 describe('Class: DynamoDbLocal', () => {
   it('starts in memory on a free port, answers, and leaves no java process when stopped', async () => {
     // Arrange
@@ -56,6 +111,64 @@ describe('Class: DynamoDbLocal', () => {
     expect(tables.TableNames).toEqual([]);
     expect(java).toHaveLength(1);
     expect(await waitFor(() => !isAlive(java[0] as number), 10_000)).toBe(true);
+  });
+
+  it('is unreachable from the network: DynamoDB Local listened on every interface without authentication', async () => {
+    // Arrange
+    const addresses = nonLoopbackAddresses();
+    const ddb = await DynamoDbLocal.start();
+
+    try {
+      // Act
+      const outcomes = await Promise.all(
+        addresses.map(async (address) => ({ address, outcome: await connectOutcome(address, ddb.port) })),
+      );
+      const listening = listeningAddresses(ddb.port);
+      const loopback = await connectOutcome('127.0.0.1', ddb.port);
+
+      // Assert
+      if (addresses.length === 0 && listening === undefined) {
+        throw new Error(
+          'this machine has no non-loopback address and no /proc/net/tcp listen table: ' +
+            'the test cannot show that DynamoDB Local is unreachable from the network',
+        );
+      }
+      expect(outcomes).toEqual(addresses.map((address) => ({ address, outcome: 'ECONNREFUSED' })));
+      if (listening !== undefined) {
+        expect(listening.length).toBeGreaterThan(0);
+        for (const address of listening)
+          expect(address).toMatch(/^(127\.\d+\.\d+\.\d+|::ffff:127\.\d+\.\d+\.\d+|::1)$/);
+      }
+      expect(loopback).toBe('connected');
+    } finally {
+      await ddb.stop();
+    }
+  });
+
+  it('says that it needs a JDK when Java has no compiler module, as a JRE has not', async () => {
+    // Arrange: a separate Node process (Jest keeps its own copy of the environment) whose java
+    // reads JDK_JAVA_OPTIONS; limiting the modules to java.base leaves out jdk.compiler, as a JRE does.
+    const script = `
+      const { DynamoDbLocal } = require(${JSON.stringify(join(__dirname, '../../src/dynamodb'))});
+      DynamoDbLocal.start().then(
+        (ddb) => ddb.stop().then(() => console.log('STARTED')),
+        (err) => console.log('FAILED ' + err.message),
+      );
+    `;
+
+    // Act
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, JDK_JAVA_OPTIONS: '--limit-modules java.base' },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    // Assert
+    expect(out.trim()).toMatch(/^FAILED DynamoDB Local needs a JDK 17 or later.*\(jdk\.compiler\)/);
   });
 
   it('keeps data on disk across restarts when given a data directory', async () => {

@@ -1,0 +1,94 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { type LocalStack, startLocalStack } from '../../src/stack';
+import { call, captureStdout } from '../../src/testing';
+
+type Problem = { code: string; status: number };
+
+const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
+
+describe('HTTP edges of the local stack', () => {
+  let stack: LocalStack;
+  let logs: ReturnType<typeof captureStdout>;
+
+  beforeAll(async () => {
+    logs = captureStdout();
+    stack = await startLocalStack({
+      inMemory: true,
+      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-edges-')),
+      config: { scrypt: FAST_SCRYPT },
+      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'WARN' }),
+    });
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+    logs.restore();
+  });
+
+  it('refuses a weak If-Match (W/"1") with 412 and keeps the secret: If-Match was accepted with a weak validator', async () => {
+    // Arrange
+    const url = stack.info.apiUrl;
+    const credentials = { username: `edges-${process.pid}`, password: 'a long and unusual passphrase' };
+    await call(url, '/v1/auth/signup', { body: credentials });
+    const login = await call<{ accessToken: string }>(url, '/v1/auth/login', { body: credentials });
+    const bearer = login.body.accessToken;
+    const created = await call<{ id: string }>(url, '/v1/secrets', {
+      bearer,
+      headers: { 'idempotency-key': 'edges-1' },
+      body: { name: 'first' },
+    });
+    const path = `/v1/secrets/${created.body.id}`;
+
+    // Act
+    const weak = await call<Problem>(url, path, {
+      method: 'PUT',
+      bearer,
+      headers: { 'if-match': 'W/"1"' },
+      body: { name: 'weak' },
+    });
+    const unquoted = await call<Problem>(url, path, {
+      method: 'PUT',
+      bearer,
+      headers: { 'if-match': '1' },
+      body: { name: 'unquoted' },
+    });
+    const after = await call<{ name: string; version: number }>(url, path, { bearer });
+    const strong = await call<{ version: number }>(url, path, {
+      method: 'PUT',
+      bearer,
+      headers: { 'if-match': '"1"' },
+      body: { name: 'strong' },
+    });
+
+    // Assert
+    expect(created.status).toBe(201);
+    expect([weak.status, weak.headers['content-type'], weak.body.code]).toEqual([
+      412,
+      'application/problem+json',
+      'precondition_failed',
+    ]);
+    expect([unquoted.status, unquoted.body.code]).toEqual([412, 'precondition_failed']);
+    expect(after.body).toMatchObject({ name: 'first', version: 1 });
+    expect([strong.status, strong.body.version]).toEqual([200, 2]);
+  });
+
+  it.each(['/%E0%A4%A', '/%zz', '/%', '/assets/%C0%80', '/v1/secrets/%zz', '/v1/secrets/%E0%A4%A'])(
+    'answers 400 problem+json for the malformed percent-escape in %s: it answered 500',
+    async (path) => {
+      // Act
+      const res = await call<Problem>(stack.info.apiUrl, path, {
+        headers: { authorization: 'Bearer not-checked-before-the-path' },
+      });
+
+      // Assert
+      expect([res.status, res.headers['content-type'], res.body?.code]).toEqual([
+        400,
+        'application/problem+json',
+        'validation_failed',
+      ]);
+    },
+  );
+});
