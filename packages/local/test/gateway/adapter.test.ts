@@ -45,6 +45,7 @@ function policy(
 function setup(
   authorizer?: TokenAuthorizer,
   overrides: Partial<Record<'auth' | 'secrets', ProxyHandler>> = {},
+  authorizerCacheTtlMs?: number,
 ) {
   const events: APIGatewayProxyEvent[] = [];
   const echo: ProxyHandler = async (event) => {
@@ -59,6 +60,7 @@ function setup(
     routes,
     functions: { auth: overrides.auth ?? echo, secrets: overrides.secrets ?? echo },
     ...(authorizer ? { authorizer } : {}),
+    ...(authorizerCacheTtlMs !== undefined ? { authorizerCacheTtlMs } : {}),
     timeoutMs: 300,
   });
   return { adapter, events };
@@ -257,12 +259,12 @@ describe('Class: LocalApiServer', () => {
 });
 
 describe('Class: ApiGatewayAdapter, authorizer cache', () => {
-  it('reuses an Allow policy for the same token as API Gateway does, and asks again for another token', async () => {
+  it('reuses an Allow policy for the same token as API Gateway does with a TTL, and asks again for another token', async () => {
     // Arrange
     const authorizer = jest.fn(async () =>
       policy('Allow', 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/*', { userId: 'u' }),
     );
-    const { adapter } = setup(authorizer);
+    const { adapter } = setup(authorizer, {}, 300_000);
 
     // Act
     for (let i = 0; i < 3; i++)
@@ -273,7 +275,7 @@ describe('Class: ApiGatewayAdapter, authorizer cache', () => {
     expect(authorizer).toHaveBeenCalledTimes(2);
   });
 
-  it('runs the authorizer every time with a TTL of 0, and never caches a failure', async () => {
+  it('runs the authorizer every time by default (TTL 0, as the construct sets it), and never caches a failure', async () => {
     const authorizer = jest.fn(async () => {
       throw new Error('Unauthorized');
     });
