@@ -12,7 +12,9 @@ import {
   generatePassword,
   generateRequestSchema,
   type HttpResult,
+  HeadRepository,
   header,
+  IntegrityError,
   importRequestSchema,
   jsonResult,
   KeyCache,
@@ -67,11 +69,26 @@ function ifMatch(ctx: OperationContext): number | undefined {
 
 const etag = (version: number) => ({ etag: `"${version}"` });
 
+/** At most this many ids in the CSV export's header; the count is always there. */
+const UNREADABLE_HEADER_IDS = 100;
+
+/** The CSV export's report of unreadable secrets: their count, and their ids (the first 100). */
+function unreadableHeaders(unreadable: readonly { id: string }[]): Record<string, string> {
+  return {
+    'kmsvault-unreadable-count': String(unreadable.length),
+    'kmsvault-unreadable': unreadable
+      .slice(0, UNREADABLE_HEADER_IDS)
+      .map((u) => u.id)
+      .join(','),
+  };
+}
+
 /** The secrets function's router, built from the manifest with its dependencies injected. */
 export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
   const db = documentClient(deps.dynamodb);
   const service = new SecretService({
     secrets: new SecretRepository(db, deps.config.tables.vault),
+    heads: new HeadRepository(db, deps.config.tables.vault),
     users: new UserRepository(db, deps.config.tables.vault),
     keyring: new UserKeyring({
       kms: deps.kms,
@@ -81,7 +98,9 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
     config: deps.config,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const idempotent = idempotentWrites(deps.dynamodb, deps.config.tables.idempotency);
+  const idempotent = idempotentWrites(deps.dynamodb, deps.config.tables.idempotency, (userId, body) =>
+    service.requestDigest(userId, body),
+  );
   let openapi: Record<string, unknown> | undefined;
 
   const write = (status: number, result: { id: string; version: number }): HttpResult =>
@@ -116,14 +135,14 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         return emptyResult(204);
       },
       listVersions: async (ctx) =>
-        jsonResult(200, { items: await service.versions(userOf(ctx), ctx.params.id as string) }),
+        jsonResult(200, await service.versions(userOf(ctx), ctx.params.id as string)),
       getVersion: async (ctx) => {
         const secret = await service.getVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx));
         return jsonResult(200, secret);
       },
       restoreVersion: async (ctx) =>
         write(200, await service.restoreVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx))),
-      listTrash: async (ctx) => jsonResult(200, { items: await service.trash(userOf(ctx)) }),
+      listTrash: async (ctx) => jsonResult(200, await service.trash(userOf(ctx))),
       restoreTrash: async (ctx) =>
         write(200, await service.restoreFromTrash(userOf(ctx), ctx.params.id as string)),
       purgeTrash: async (ctx) => {
@@ -139,6 +158,12 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         const body = parseJsonBody(ctx.event, importRequestSchema);
         return idempotent(ctx, userId, 'importSecrets', async () => {
           const rows = parseImport(body.format, body.content);
+          const valid = rows.filter((r): r is Extract<typeof r, { secret: unknown }> => 'secret' in r);
+          const outcomes = await service.createMany(
+            userId,
+            valid.map((r) => r.secret),
+          );
+          const landed = new Map(valid.map((r, i) => [r.row, outcomes[i]]));
           const errors: { row: number; message: string }[] = [];
           const ids: string[] = [];
           for (const row of rows) {
@@ -146,17 +171,19 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
               errors.push({ row: row.row, message: row.error });
               continue;
             }
-            try {
-              ids.push((await service.create(userId, row.secret)).id);
-            } catch (err) {
-              // A vault error's message names fields, never their values. A failing dependency
-              // fails the row, not the import, so the answer says exactly which rows landed.
-              const safe = err instanceof VaultError && err.status < 500;
-              errors.push({
-                row: row.row,
-                message: safe ? err.message : 'could not be stored now; import it again',
-              });
+            const outcome = landed.get(row.row);
+            if (outcome !== undefined && 'secret' in outcome) {
+              ids.push(outcome.secret.id);
+              continue;
             }
+            // A vault error's message names fields and ids, never values. A failing dependency
+            // fails the rows of its batch, not the import, so the answer says exactly which rows landed.
+            const err = outcome?.error;
+            const safe = err instanceof VaultError && (err.status < 500 || err instanceof IntegrityError);
+            errors.push({
+              row: row.row,
+              message: safe ? err.message : 'could not be stored now; import it again',
+            });
           }
           deps.logger.info('import finished', { imported: ids.length, failed: errors.length });
           return jsonResult(200, { imported: ids.length, failed: errors.length, errors, ids });
@@ -164,16 +191,24 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       },
       exportSecrets: async (ctx) => {
         const { format } = query(ctx, exportQuerySchema);
-        const secrets = await service.exportAll(userOf(ctx));
+        const { secrets, unreadable } = await service.exportAll(userOf(ctx));
         const csv = format === 'csv';
+        // JSON names the unreadable secrets in an extra top-level field (importers ignore it); CSV has
+        // no place for them that would not import as a row, so its headers name them.
+        const body = csv
+          ? exportCsv(secrets)
+          : unreadable.length === 0
+            ? exportJson(secrets)
+            : JSON.stringify({ ...JSON.parse(exportJson(secrets)), unreadable }, null, 2);
         return {
           statusCode: 200,
           headers: {
             ...SECURITY_HEADERS,
             'content-type': csv ? 'text/csv; charset=utf-8' : 'application/json',
             'content-disposition': `attachment; filename="kmsvault-export.${csv ? 'csv' : 'json'}"`,
+            ...(csv && unreadable.length > 0 ? unreadableHeaders(unreadable) : {}),
           },
-          body: csv ? exportCsv(secrets) : exportJson(secrets),
+          body,
         };
       },
       getOpenApi: async () => {

@@ -1,4 +1,5 @@
 export * from './document-client';
+export * from './heads';
 export * from './keys';
 export * from './secrets';
 export * from './sessions';
