@@ -119,7 +119,8 @@ export class VaultHead {
       const version = buf.readUInt32BE(at + 16);
       const code = buf[at + 20];
       const purgeAt = buf.readUInt32BE(at + 21);
-      const state = code === STATE_CODES.current ? 'current' : code === STATE_CODES.trash ? 'trash' : undefined;
+      const state =
+        code === STATE_CODES.current ? 'current' : code === STATE_CODES.trash ? 'trash' : undefined;
       if (state === undefined || version < 1 || entries.has(id) || (state === 'trash') !== purgeAt > 0) {
         throw new IntegrityError('the head entries are malformed');
       }
@@ -204,7 +205,9 @@ function checkEntry(id: string, entry: HeadEntry): void {
   );
   needs(
     entry.state === 'trash'
-      ? Number.isInteger(entry.purgeAt) && (entry.purgeAt as number) >= 1 && (entry.purgeAt as number) <= U32_MAX
+      ? Number.isInteger(entry.purgeAt) &&
+          (entry.purgeAt as number) >= 1 &&
+          (entry.purgeAt as number) <= U32_MAX
       : entry.purgeAt === undefined,
     'a trash entry needs a purge time (u32 epoch seconds), a current one none',
   );

@@ -14,7 +14,8 @@ export interface KeySession {
 }
 
 export interface UserKeysDependencies {
-  readonly users: UserRepository;
+  /** Where the wrapped keys are: the user's profile. */
+  readonly users: Pick<UserRepository, 'get'>;
   readonly keyring: UserKeyring;
   /** @default Date.now */
   readonly now?: () => number;

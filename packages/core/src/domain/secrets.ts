@@ -14,15 +14,7 @@ import { type HeadEntry, HeadMismatchError, type VaultHead } from './head';
 import { HeadKeeper, MAX_TRANSACTION_ITEMS, type WritePlan } from './head-keeper';
 import { type KeySession, UserKeys } from './key-session';
 import { readCursor, writeCursor } from './list-cursor';
-import {
-  byNameThenId,
-  checkId,
-  clean,
-  contentOf,
-  idOfSortKey,
-  metadataOf,
-  secretOf,
-} from './secret-records';
+import { byNameThenId, checkId, clean, contentOf, idOfSortKey, metadataOf, secretOf } from './secret-records';
 import {
   SECRET_ENTITY,
   SECRET_METADATA,
@@ -668,11 +660,9 @@ export class SecretService {
       ...content,
     };
     const ops = [
-      this.deps.secrets.put(
-        this.seal(pk, secretKeys.current(id), fields, key, true),
-        'version = :expected',
-        { ':expected': from },
-      ),
+      this.deps.secrets.put(this.seal(pk, secretKeys.current(id), fields, key, true), 'version = :expected', {
+        ':expected': from,
+      }),
     ];
     if (this.deps.config.historyDepth > 0) {
       ops.push(this.deps.secrets.put(this.seal(pk, secretKeys.version(id, from), previous, key, false)));

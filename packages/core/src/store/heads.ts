@@ -30,7 +30,11 @@ export class HeadRepository {
         Item: item,
         ...(readCounter === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: '#c = :c', ExpressionAttributeNames: { '#c': 'counter' }, ExpressionAttributeValues: { ':c': readCounter } }),
+          : {
+              ConditionExpression: '#c = :c',
+              ExpressionAttributeNames: { '#c': 'counter' },
+              ExpressionAttributeValues: { ':c': readCounter },
+            }),
       },
     };
   }

@@ -18,7 +18,9 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
  * How a TransactWriteItems call ended: written, or cancelled with one reason
  * per action in order (`None`, `ConditionalCheckFailed`, `TransactionConflict`).
  */
-export type TransactOutcome = { readonly ok: true } | { readonly ok: false; readonly reasons: readonly string[] };
+export type TransactOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reasons: readonly string[] };
 
 /** The cancellation reasons a caller can act on; any other cancellation is an error. */
 const EXPECTED_REASONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
@@ -96,9 +98,9 @@ export class SecretRepository {
       return { ok: true };
     } catch (err) {
       if ((err as Error).name === 'TransactionCanceledException') {
-        const reasons = ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
-          (r) => r.Code ?? 'None',
-        );
+        const reasons = (
+          (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []
+        ).map((r) => r.Code ?? 'None');
         if (reasons.length === items.length && reasons.every((r) => EXPECTED_REASONS.has(r))) {
           return { ok: false, reasons };
         }

@@ -79,7 +79,11 @@ describe('Secrets API: integrity against a table writer', () => {
   const rawGet = async (pk: string, sk: string): Promise<Raw | undefined> =>
     (
       await stack.dynamodb.send(
-        new GetItemCommand({ TableName: table(), Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: table(),
+          Key: { pk: { S: pk }, sk: { S: sk } },
+          ConsistentRead: true,
+        }),
       )
     ).Item;
   const rawPut = (item: Raw) => stack.dynamodb.send(new PutItemCommand({ TableName: table(), Item: item }));
@@ -92,7 +96,10 @@ describe('Secrets API: integrity against a table writer', () => {
         new QueryCommand({
           TableName: table(),
           KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': { S: pk }, ...(prefix === undefined ? {} : { ':p': { S: prefix } }) },
+          ExpressionAttributeValues: {
+            ':pk': { S: pk },
+            ...(prefix === undefined ? {} : { ':p': { S: prefix } }),
+          },
           ConsistentRead: true,
         }),
       )
@@ -308,7 +315,9 @@ describe('Secrets API: integrity against a table writer', () => {
 
       expectIntegrityError(await api.get(`/v1/secrets/${id}`));
       expectIntegrityError(await api.get('/v1/secrets'));
-      expectIntegrityError(await api.post('/v1/secrets', secret('x'), { 'idempotency-key': 'tampered-head' }));
+      expectIntegrityError(
+        await api.post('/v1/secrets', secret('x'), { 'idempotency-key': 'tampered-head' }),
+      );
     });
 
     it('lets concurrent writes to different secrets of one user all succeed', async () => {
@@ -318,7 +327,9 @@ describe('Secrets API: integrity against a table writer', () => {
 
       // Act: every write rewrites the user's head; conflicts on it alone are retried.
       const ids = await Promise.all(Array.from({ length: n }, (_, i) => api.create(secret(`c${i}`))));
-      const updates = await Promise.all(ids.map((id, i) => api.put(`/v1/secrets/${id}`, secret(`c${i}b`), 1)));
+      const updates = await Promise.all(
+        ids.map((id, i) => api.put(`/v1/secrets/${id}`, secret(`c${i}b`), 1)),
+      );
       const deletes = await Promise.all(ids.slice(0, n / 2).map((id) => api.del(`/v1/secrets/${id}`)));
       const restores = await Promise.all(ids.slice(0, 3).map((id) => api.post(`/v1/trash/${id}/restore`)));
 
@@ -566,7 +577,12 @@ describe('Secrets API: integrity against a table writer', () => {
       const head = VaultHead.from(4_000_000_000, entries);
       const encryptor = new ItemEncryptor(table(), HEAD_ENTITY);
       const item = encryptor.encrypt(
-        { pk: 'USER#00000000-0000-4000-8000-000000000000', sk: 'HEAD', counter: head.counter, entries: head.encode() },
+        {
+          pk: 'USER#00000000-0000-4000-8000-000000000000',
+          sk: 'HEAD',
+          counter: head.counter,
+          entries: head.encode(),
+        },
         { version: 1, key: randomBytes(32) },
       );
 
