@@ -225,7 +225,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'bearer',
     summary: 'The versions of a secret, newest first, each verified before it is shown.',
-    responses: { 200: { description: 'Versions.', schema: versionsSchema } },
+    responses: { 200: { description: 'Versions.', schema: versionsSchema }, 500: { description: INTEGRITY } },
   },
   {
     operationId: 'getVersion',
@@ -234,7 +234,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'bearer',
     summary: 'One version of a secret.',
-    responses: { 200: { description: 'That version.', schema: secretSchema } },
+    responses: {
+      200: { description: 'That version.', schema: secretSchema },
+      500: { description: INTEGRITY },
+    },
   },
   {
     operationId: 'restoreVersion',
@@ -243,7 +246,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'bearer',
     summary: 'Makes a new version with the content of an earlier one.',
-    responses: { 200: { description: 'The new version.', schema: writeResultSchema } },
+    responses: {
+      200: { description: 'The new version.', schema: writeResultSchema },
+      500: { description: INTEGRITY },
+    },
   },
   {
     operationId: 'listTrash',
@@ -261,7 +267,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'bearer',
     summary: 'Brings a deleted secret back.',
-    responses: { 200: { description: 'Restored.', schema: writeResultSchema } },
+    responses: {
+      200: { description: 'Restored.', schema: writeResultSchema },
+      500: { description: INTEGRITY },
+    },
   },
   {
     operationId: 'purgeTrash',

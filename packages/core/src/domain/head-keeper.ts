@@ -24,6 +24,15 @@ export interface WritePlan<T> {
   readonly conflict: () => Promise<never>;
 }
 
+/**
+ * How a read gets the items it checks: `first` with the stored head in one
+ * round trip where it can; `again` the items alone, for the ordered re-read.
+ */
+export interface Reads<R> {
+  readonly first: () => Promise<readonly [Item | undefined, R]>;
+  readonly again: () => Promise<R>;
+}
+
 export interface HeadKeeperDependencies {
   readonly heads: HeadRepository;
   readonly secrets: SecretRepository;
@@ -54,37 +63,50 @@ export class HeadKeeper {
 
   /** The user's head, verified; an empty head when there is none. A tampered head throws. */
   public async load(keys: KeySession, pk: string): Promise<LoadedHead> {
-    const stored = await this.deps.heads.get(pk);
-    if (stored === undefined) return { head: VaultHead.empty(), stored };
-    const opened = await this.encryptor.decrypt(stored, (version) => keys.key(version));
-    return { head: VaultHead.decode(opened.counter, opened.entries), stored };
+    return this.open(keys, await this.deps.heads.get(pk));
+  }
+
+  /** Reads items by sort key: with the head in one BatchGetItem (one round trip, not two). */
+  public items(pk: string, sortKeys: readonly string[]): Reads<(Item | undefined)[]> {
+    return {
+      first: async () => {
+        const [head, ...items] = await this.deps.secrets.getMany(pk, [HEAD_SK, ...sortKeys]);
+        return [head, items] as const;
+      },
+      again: () => this.deps.secrets.getMany(pk, sortKeys),
+    };
+  }
+
+  /** Reads items by a query, in parallel with the head. */
+  public query<R>(pk: string, query: () => Promise<R>): Reads<R> {
+    return { first: () => Promise.all([this.deps.heads.get(pk), query()]), again: query };
   }
 
   /**
-   * Reads the head and items (`fetch`) in parallel and checks them
-   * (`evaluate`). Two reads are not one snapshot: a write can land between
-   * them. So when the answer disagrees with the head (a HeadMismatchError, or
-   * `settled` false), it reads again in order, head, items, head, and keeps
-   * the answer only if the head did not move meanwhile: a rolled-back item
-   * stays rolled back, a race does not repeat.
+   * Reads the head and items and checks them (`evaluate`). Two reads are not
+   * one snapshot: a write can land between them. So when the answer
+   * disagrees with the head (a HeadMismatchError, or `settled` false), it
+   * reads again in order, head, items, head, and keeps the answer only if the
+   * head did not move meanwhile: a rolled-back item stays rolled back, a race
+   * does not repeat.
    */
   public async read<R, T>(
     keys: KeySession,
     pk: string,
-    fetch: () => Promise<R>,
+    reads: Reads<R>,
     evaluate: (loaded: LoadedHead, fetched: R) => Promise<T>,
     settled: (value: T) => boolean = () => true,
   ): Promise<T> {
-    const [loaded, fetched] = await Promise.all([this.load(keys, pk), fetch()]);
+    const [stored, fetched] = await reads.first();
     try {
-      const value = await evaluate(loaded, fetched);
+      const value = await evaluate(await this.open(keys, stored), fetched);
       if (settled(value)) return value;
     } catch (err) {
       if (!(err instanceof HeadMismatchError)) throw err;
     }
     for (let attempt = 0; attempt < RECHECK_ATTEMPTS; attempt++) {
       const before = await this.load(keys, pk);
-      const again = await fetch();
+      const again = await reads.again();
       if (sameHead(before.stored, await this.deps.heads.get(pk))) return evaluate(before, again);
     }
     throw new ServiceUnavailableError('The vault changed while it was read; retry.');
@@ -100,11 +122,11 @@ export class HeadKeeper {
   public async commit<R, T>(
     keys: KeySession,
     pk: string,
-    fetch: () => Promise<R>,
+    reads: Reads<R>,
     plan: (loaded: LoadedHead, fetched: R) => Promise<WritePlan<T>>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const { loaded, write } = await this.read(keys, pk, fetch, async (l, fetched) => ({
+      const { loaded, write } = await this.read(keys, pk, reads, async (l, fetched) => ({
         loaded: l,
         write: await plan(l, fetched),
       }));
@@ -141,6 +163,12 @@ export class HeadKeeper {
       }
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
     }
+  }
+
+  private async open(keys: KeySession, stored: Item | undefined): Promise<LoadedHead> {
+    if (stored === undefined) return { head: VaultHead.empty(), stored };
+    const opened = await this.encryptor.decrypt(stored, (version) => keys.key(version));
+    return { head: VaultHead.decode(opened.counter, opened.entries), stored };
   }
 
   private async hasSecrets(pk: string): Promise<boolean> {

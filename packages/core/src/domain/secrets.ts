@@ -154,7 +154,7 @@ export class SecretService {
       const outcomes: CreateOutcome[] = [];
       for (const batch of batches(prepared)) {
         try {
-          await this.heads.commit(keys, pk, noItems, async () => ({
+          await this.heads.commit(keys, pk, this.heads.items(pk, []), async () => ({
             ops: batch.map((p) => this.deps.secrets.put(p.record, 'attribute_not_exists(pk)')),
             changes: batch.map((p) => [p.fields.id, { version: 1, state: 'current' }] as const),
             result: undefined,
@@ -175,11 +175,8 @@ export class SecretService {
     checkId(id);
     const pk = pkOf(userId);
     return this.keys.session(userId, (keys) =>
-      this.heads.read(
-        keys,
-        pk,
-        () => this.deps.secrets.get(pk, secretKeys.current(id)),
-        async ({ head }, record) => secretOf(await this.current(keys, head, id, record)),
+      this.heads.read(keys, pk, this.heads.items(pk, [secretKeys.current(id)]), async ({ head }, [record]) =>
+        secretOf(await this.current(keys, head, id, record)),
       ),
     );
   }
@@ -198,8 +195,8 @@ export class SecretService {
       this.heads.commit(
         keys,
         pk,
-        () => this.deps.secrets.get(pk, secretKeys.current(id)),
-        async ({ head }, record) => {
+        this.heads.items(pk, [secretKeys.current(id)]),
+        async ({ head }, [record]) => {
           const previous = await this.current(keys, head, id, record);
           if (previous.version !== ifMatch) throw new PreconditionFailedError(previous.version as number);
           return this.replacement(keys, pk, id, previous, clean(input));
@@ -224,8 +221,8 @@ export class SecretService {
       this.heads.commit(
         keys,
         pk,
-        () => this.deps.secrets.get(pk, secretKeys.current(id)),
-        async ({ head }, record): Promise<WritePlan<boolean>> => {
+        this.heads.items(pk, [secretKeys.current(id)]),
+        async ({ head }, [record]): Promise<WritePlan<boolean>> => {
           const entry = head.get(id);
           const conflict = () => this.conflictOn(keys, pk, id);
           if (record === undefined) {
@@ -281,10 +278,11 @@ export class SecretService {
       const found = await this.heads.read(
         keys,
         pk,
-        () =>
+        this.heads.query(pk, () =>
           site === undefined
             ? this.deps.secrets.query(pk, secretKeys.currentPrefix)
             : this.deps.secrets.byBeacon(pk, this.site.compute(key.key, site)),
+        ),
         ({ head }, records) =>
           this.checkCurrentItems(keys, head, records, SECRET_METADATA, site === undefined),
         (checked) => !checked.suspect,
@@ -325,11 +323,12 @@ export class SecretService {
       const found = await this.heads.read(
         keys,
         pk,
-        () =>
+        this.heads.query(pk, () =>
           Promise.all([
             this.deps.secrets.get(pk, secretKeys.current(id)),
             this.deps.secrets.query(pk, secretKeys.versionPrefix(id), true),
           ]),
+        ),
         async ({ head }, [record, older]) => {
           const current = await this.current(keys, head, id, record, []);
           const checked = await Promise.all(
@@ -374,7 +373,7 @@ export class SecretService {
       this.heads.read(
         keys,
         pk,
-        () => this.currentAndKept(pk, id, version),
+        this.heads.items(pk, [secretKeys.current(id), secretKeys.version(id, version)]),
         async ({ head }, [record, kept]) => {
           const current = await this.current(keys, head, id, record);
           return secretOf(await this.versionOf(keys, id, version, current, kept));
@@ -391,7 +390,7 @@ export class SecretService {
       this.heads.commit(
         keys,
         pk,
-        () => this.currentAndKept(pk, id, version),
+        this.heads.items(pk, [secretKeys.current(id), secretKeys.version(id, version)]),
         async ({ head }, [record, kept]) => {
           const current = await this.current(keys, head, id, record);
           const source = await this.versionOf(keys, id, version, current, kept);
@@ -410,7 +409,7 @@ export class SecretService {
       const found = await this.heads.read(
         keys,
         pk,
-        () => this.deps.secrets.query(pk, secretKeys.trashPrefix),
+        this.heads.query(pk, () => this.deps.secrets.query(pk, secretKeys.trashPrefix)),
         async ({ head }, records) => {
           const checked = await Promise.all(
             records.map((r) => this.check(keys, head, r, 'trash', SECRET_METADATA)),
@@ -456,8 +455,8 @@ export class SecretService {
       this.heads.commit(
         keys,
         pk,
-        () => this.deps.secrets.get(pk, secretKeys.trash(id)),
-        async ({ head }, record) => {
+        this.heads.items(pk, [secretKeys.trash(id)]),
+        async ({ head }, [record]) => {
           if (record === undefined) throw new NotFoundError();
           const opened = await this.open(keys, record);
           if (!head.names(id, 'trash', opened)) {
@@ -495,8 +494,8 @@ export class SecretService {
       this.heads.commit(
         keys,
         pk,
-        () => this.deps.secrets.get(pk, secretKeys.trash(id)),
-        async ({ head }, record): Promise<WritePlan<boolean>> => {
+        this.heads.items(pk, [secretKeys.trash(id)]),
+        async ({ head }, [record]): Promise<WritePlan<boolean>> => {
           const state = head.get(id)?.state;
           if (record === undefined && state !== 'trash') throw new NotFoundError();
           return {
@@ -527,7 +526,7 @@ export class SecretService {
       const found = await this.heads.read(
         keys,
         pk,
-        () => this.deps.secrets.query(pk, secretKeys.currentPrefix),
+        this.heads.query(pk, () => this.deps.secrets.query(pk, secretKeys.currentPrefix)),
         ({ head }, records) => this.checkCurrentItems(keys, head, records, undefined, true),
         (checked) => !checked.suspect,
       );
@@ -613,13 +612,6 @@ export class SecretService {
       }
     }
     return { items, unreadable: reported(unreadable), suspect: unreadable.some((u) => u.mismatch) };
-  }
-
-  private currentAndKept(pk: string, id: string, version: number) {
-    return Promise.all([
-      this.deps.secrets.get(pk, secretKeys.current(id)),
-      this.deps.secrets.get(pk, secretKeys.version(id, version)),
-    ]);
   }
 
   /** Version `version` of a secret whose verified current item is `current`. */
@@ -732,8 +724,6 @@ export class SecretService {
 function pkOf(userId: string): string {
   return tableKeys.user(userId);
 }
-
-const noItems = async () => undefined;
 
 function versionOfSortKey(sk: unknown): number {
   return Number(String(sk).split('#')[2]);

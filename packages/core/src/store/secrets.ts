@@ -49,6 +49,21 @@ export class SecretRepository {
     return out.Item;
   }
 
+  /** Items of one user by sort key, in one BatchGetItem (consistent); undefined where there is none. */
+  public async getMany(pk: string, sortKeys: readonly string[]): Promise<(Item | undefined)[]> {
+    if (sortKeys.length === 0) return [];
+    const found = new Map<string, Item>();
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [this.tableName]: { Keys: sortKeys.map((sk) => ({ pk, sk })), ConsistentRead: true },
+    };
+    while (request !== undefined && Object.keys(request).length > 0) {
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.sk as string, item);
+      request = out.UnprocessedKeys as typeof request;
+    }
+    return sortKeys.map((sk) => found.get(sk));
+  }
+
   /** Every item of the user under a sort-key prefix, all pages. */
   public query(pk: string, prefix: string, newestFirst = false): Promise<Item[]> {
     return queryPrefix(this.db, this.tableName, pk, prefix, { newestFirst });

@@ -14,11 +14,18 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   buildOpenApi,
+  documentClient,
   HEAD_ENTITY,
+  HeadRepository,
   ItemEncryptor,
+  KeyCache,
   MAX_HEAD_ENTRIES,
   type SecretMetadata as Meta,
   type Secret,
+  SecretRepository,
+  SecretService,
+  UserKeyring,
+  UserRepository,
   VaultHead,
 } from '@kmsvault/core';
 import { type LocalStack, startLocalStack } from '../../src/stack';
@@ -346,6 +353,43 @@ describe('Secrets API: integrity against a table writer', () => {
       expect((await api.get<Trash>('/v1/trash')).body.items).toHaveLength(3);
     });
 
+    it('answers reads that race with writes of the same secret from one consistent state, never integrity_error', async () => {
+      // Arrange
+      const api = await newUser();
+      const id = await api.create(secret('raced'));
+      const other = await api.create(secret('raced-other'));
+      let writing = true;
+
+      // Act: a writer moves the secret on while readers read it, its versions and the list.
+      const writer = (async () => {
+        for (let v = 1; v <= 25; v++) {
+          expect((await api.put(`/v1/secrets/${id}`, secret(`raced${v}`), v)).status).toBe(200);
+        }
+        expect((await api.del(`/v1/secrets/${other}`)).status).toBe(204);
+        writing = false;
+      })();
+      const statuses: number[] = [];
+      const readers = Array.from({ length: 3 }, async () => {
+        while (writing) {
+          for (const path of [
+            `/v1/secrets/${id}`,
+            `/v1/secrets/${id}/versions`,
+            '/v1/secrets',
+            '/v1/trash',
+          ]) {
+            const res = await api.get<Page>(path);
+            statuses.push(res.status);
+            if (path === '/v1/secrets') expect(res.body.unreadable).toBeUndefined();
+          }
+        }
+      });
+      await Promise.all([writer, ...readers]);
+
+      // Assert
+      expect(statuses.length).toBeGreaterThan(20);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    });
+
     it('a whole-table point-in-time restore (PITR) reads back without integrity errors', async () => {
       // Arrange: a user with current, updated, deleted and purged secrets; the whole table is copied.
       const api = await newUser();
@@ -591,6 +635,122 @@ describe('Secrets API: integrity against a table writer', () => {
       expect(() =>
         head.with([['ffffffff-0000-4000-8000-000000000000', { version: 1, state: 'current' }]]),
       ).toThrow(expect.objectContaining({ code: 'vault_full' }));
+    });
+  });
+
+  describe('the head', () => {
+    /** The secrets service on the stack's table and KMS, with repositories and a clock of the test's choosing. */
+    const serviceOn = (secrets: SecretRepository, heads: HeadRepository, now?: () => number) =>
+      new SecretService({
+        secrets,
+        heads,
+        users: new UserRepository(documentClient(stack.dynamodb), table()),
+        keyring: new UserKeyring({
+          kms: stack.kms,
+          vaultKeyId: stack.config.keys.vault,
+          cache: new KeyCache({ clearOnExit: false }),
+        }),
+        config: stack.config,
+        ...(now !== undefined ? { now } : {}),
+      });
+    const counterOf = async (pk: string) => Number((await rawGet(pk, 'HEAD'))?.counter?.N ?? 0);
+
+    it('takes an import of 200 rows in 3 transactions, one head write each', async () => {
+      // Arrange
+      const api = await newUser();
+      await api.create(secret('before-import'));
+      const before = await counterOf(api.pk);
+      const rows = Array.from({ length: 200 }, (_, i) => `row ${i},https://r${i}.example,u${i},p${i}`);
+
+      // Act
+      const res = await api.post<{ imported: number; ids: string[] }>(
+        '/v1/import',
+        { format: 'chrome-csv', content: ['name,url,username,password', ...rows].join('\n') },
+        { 'idempotency-key': 'import-200' },
+      );
+
+      // Assert
+      expect(res.body.imported).toBe(200);
+      expect((await counterOf(api.pk)) - before).toBe(3);
+      const list = await api.get<Page>('/v1/secrets?limit=200');
+      expect(list.body.unreadable).toBeUndefined();
+      expect(list.body.items).toHaveLength(200);
+      expect((await api.get<Page>('/v1/secrets?site=r199.example')).body.items.map((i) => i.name)).toEqual([
+        'row 199',
+      ]);
+    });
+
+    it('reads again in order when a write lands between the head read and the items read, and reports no false integrity error', async () => {
+      // Arrange: the list's query reads the items, then a write lands, then the head is read.
+      const api = await newUser();
+      const userId = api.pk.slice('USER#'.length);
+      const id = await api.create(secret('between'));
+      const db = documentClient(stack.dynamodb);
+      const writer = serviceOn(new SecretRepository(db, table()), new HeadRepository(db, table()));
+      let race: { done: Promise<void>; release: () => void } | undefined;
+      class LateHeads extends HeadRepository {
+        public override async get(pk: string) {
+          if (race !== undefined) await race.done;
+          return super.get(pk);
+        }
+      }
+      class EarlyItems extends SecretRepository {
+        public override async query(pk: string, prefix: string, newestFirst?: boolean) {
+          const items = await super.query(pk, prefix, newestFirst);
+          const pending = race;
+          if (pending !== undefined) {
+            race = undefined;
+            await writer.update(userId, id, 1, { name: 'between2' });
+            pending.release();
+          }
+          return items;
+        }
+      }
+      const reader = serviceOn(new EarlyItems(db, table()), new LateHeads(db, table()));
+      let release = () => {};
+      race = { done: new Promise<void>((r) => (release = r)), release: () => release() };
+
+      // Act
+      const page = await reader.list(userId);
+
+      // Assert: not the stale version 1 as unreadable, but the state after the write.
+      expect(race).toBeUndefined();
+      expect(page).toEqual({
+        items: [expect.objectContaining({ id, version: 2, name: 'between2' })],
+        nextCursor: null,
+      });
+    });
+
+    it('deletes trash items past their signed purge time, with their entries, on the next write', async () => {
+      // Arrange: the service on the stack's table and KMS, with a clock of its own.
+      const api = await newUser();
+      const userId = api.pk.slice('USER#'.length);
+      let now = Date.now();
+      const db = documentClient(stack.dynamodb);
+      const service = serviceOn(
+        new SecretRepository(db, table()),
+        new HeadRepository(db, table()),
+        () => now,
+      );
+      const old = await service.create(userId, { name: 'old' });
+      await service.remove(userId, old.id);
+      const recent = await service.create(userId, { name: 'recent' });
+      now += (RETENTION_DAYS - 1) * 86_400_000;
+      await service.remove(userId, recent.id);
+
+      // Act: past the first one's purge time, not the second's.
+      now += 2 * 86_400_000;
+      const shownBefore = await service.trash(userId);
+      await service.create(userId, { name: 'a write' });
+
+      // Assert
+      expect(shownBefore.items.map((i) => i.name).sort()).toEqual(['old', 'recent']);
+      expect(await rawGet(api.pk, `TRASH#${old.id}`)).toBeUndefined();
+      expect(await rawGet(api.pk, `TRASH#${recent.id}`)).toBeDefined();
+      expect(await service.trash(userId)).toEqual({
+        items: [expect.objectContaining({ id: recent.id, name: 'recent' })],
+      });
+      await expect(service.restoreFromTrash(userId, old.id)).rejects.toMatchObject({ code: 'not_found' });
     });
   });
 
