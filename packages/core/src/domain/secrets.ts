@@ -1,29 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import type { VaultConfig } from '../config';
-import { Beacon, hostNormaliser } from '../crypto/beacons';
 import { SIGNATURE_ATTRIBUTE } from '../crypto/constants';
 import { IntegrityError } from '../crypto/errors';
-import { type Item, ItemEncryptor, type UserKey } from '../crypto/item-encryptor';
+import type { Item } from '../crypto/item-encryptor';
 import type { UserKeyring } from '../crypto/keyring';
 import type { HeadRepository } from '../store/heads';
 import { keys as tableKeys } from '../store/keys';
 import { type SecretRepository, secretKeys } from '../store/secrets';
 import type { UserRepository } from '../store/users';
 import { ConflictError, NotFoundError, VaultError } from './errors';
-import { type HeadEntry, HeadMismatchError, type VaultHead } from './head';
-import { HeadKeeper, MAX_TRANSACTION_ITEMS, type WritePlan } from './head-keeper';
+import { HeadMismatchError } from './head';
+import { HeadKeeper, type WritePlan } from './head-keeper';
 import { type KeySession, UserKeys } from './key-session';
-import { readCursor, writeCursor } from './list-cursor';
-import { byNameThenId, checkId, clean, contentOf, idOfSortKey, metadataOf, secretOf } from './secret-records';
+import { batches } from './secret-batches';
+import { SecretItems } from './secret-items';
 import {
-  SECRET_ENTITY,
-  SECRET_METADATA,
-  type Secret,
-  type SecretInput,
-  type SecretMetadata,
-  type UnreadableSecret,
-  type UnreadableVersion,
-} from './secret-schema';
+  type SecretExport,
+  type SecretFilters,
+  type SecretPage,
+  SecretReader,
+  type TrashList,
+  type VersionList,
+} from './secret-reader';
+import { checkId, clean, contentOf, metadataOf } from './secret-records';
+import type { Secret, SecretInput, SecretMetadata } from './secret-schema';
+
+export type {
+  SecretExport,
+  SecretFilters,
+  SecretPage,
+  TrashedSecret,
+  TrashList,
+  VersionList,
+} from './secret-reader';
 
 export class PreconditionRequiredError extends VaultError {
   public constructor() {
@@ -49,40 +58,6 @@ export class PreconditionFailedError extends VaultError {
   }
 }
 
-export interface SecretFilters {
-  readonly q?: string;
-  readonly site?: string;
-  readonly tag?: string;
-  readonly folder?: string;
-  /** @default 50 */
-  readonly limit?: number;
-  readonly cursor?: string;
-}
-
-/** A page of the list. `unreadable` (every page, whatever the filters) is there only when some are. */
-export interface SecretPage {
-  items: SecretMetadata[];
-  nextCursor: string | null;
-  unreadable?: UnreadableSecret[];
-}
-
-export type TrashedSecret = SecretMetadata & { deletedAt: string; purgeAt: string };
-
-export interface TrashList {
-  items: TrashedSecret[];
-  unreadable?: UnreadableSecret[];
-}
-
-export interface VersionList {
-  items: { version: number; updatedAt: string }[];
-  unreadable?: UnreadableVersion[];
-}
-
-export interface SecretExport {
-  secrets: Secret[];
-  unreadable: UnreadableSecret[];
-}
-
 /** One input of createMany: created, or the error that stopped its batch. */
 export type CreateOutcome = { readonly secret: SecretMetadata } | { readonly error: unknown };
 
@@ -96,15 +71,6 @@ export interface SecretServiceDependencies {
   readonly now?: () => number;
 }
 
-const UNREADABLE = 'integrity_error' as const;
-/** Secrets per import transaction: with expired-trash clean-up and the head, within 100 actions. */
-const CREATE_BATCH = MAX_TRANSACTION_ITEMS - 10;
-/** Bytes of secrets per import transaction: TransactWriteItems takes 4 MB, the head up to 400 KB of it. */
-const CREATE_BATCH_BYTES = 3_000_000;
-
-/** An item checked against the head: its fields, or why it cannot be shown. */
-type Checked = { readonly item: Item } | { readonly id: string; readonly mismatch: boolean };
-
 /**
  * Secrets: every sensitive attribute encrypted and signed with the user's
  * key before it reaches DynamoDB; ids, versions and timestamps signed only.
@@ -114,20 +80,27 @@ type Checked = { readonly item: Item } | { readonly id: string; readonly mismatc
  * written with every change and every read is checked against it.
  */
 export class SecretService {
-  private readonly encryptor: ItemEncryptor;
-  private readonly site = new Beacon({ attribute: 'site', normaliser: hostNormaliser });
   private readonly now: () => number;
   private readonly keys: UserKeys;
   private readonly heads: HeadKeeper;
+  private readonly items: SecretItems;
+  private readonly reader: SecretReader;
 
   public constructor(private readonly deps: SecretServiceDependencies) {
-    this.encryptor = new ItemEncryptor(deps.config.tables.vault, SECRET_ENTITY);
     this.now = deps.now ?? Date.now;
     this.keys = new UserKeys({ users: deps.users, keyring: deps.keyring, now: this.now });
     this.heads = new HeadKeeper({
       heads: deps.heads,
       secrets: deps.secrets,
       tableName: deps.config.tables.vault,
+      now: this.now,
+    });
+    this.items = new SecretItems(deps.config.tables.vault);
+    this.reader = new SecretReader({
+      secrets: deps.secrets,
+      heads: this.heads,
+      keys: this.keys,
+      items: this.items,
       now: this.now,
     });
   }
@@ -149,7 +122,7 @@ export class SecretService {
       const at = this.iso();
       const prepared = inputs.map((input) => {
         const fields = { id: randomUUID(), version: 1, createdAt: at, updatedAt: at, ...clean(input) };
-        return { fields, record: this.seal(pk, secretKeys.current(fields.id), fields, key, true) };
+        return { fields, record: this.items.seal(pk, secretKeys.current(fields.id), fields, key, true) };
       });
       const outcomes: CreateOutcome[] = [];
       for (const batch of batches(prepared)) {
@@ -172,13 +145,7 @@ export class SecretService {
   }
 
   public get(userId: string, id: string): Promise<Secret> {
-    checkId(id);
-    const pk = pkOf(userId);
-    return this.keys.session(userId, (keys) =>
-      this.heads.read(keys, pk, this.heads.items(pk, [secretKeys.current(id)]), async ({ head }, [record]) =>
-        secretOf(await this.current(keys, head, id, record)),
-      ),
-    );
+    return this.reader.get(userId, id);
   }
 
   /** Replaces a secret if `ifMatch` is its current version; the previous version is kept. */
@@ -197,7 +164,7 @@ export class SecretService {
         pk,
         this.heads.items(pk, [secretKeys.current(id)]),
         async ({ head }, [record]) => {
-          const previous = await this.current(keys, head, id, record);
+          const previous = await this.items.current(keys, head, id, record);
           if (previous.version !== ifMatch) throw new PreconditionFailedError(previous.version as number);
           return this.replacement(keys, pk, id, previous, clean(input));
         },
@@ -230,14 +197,21 @@ export class SecretService {
             // The head names a secret the table lost: forget it.
             return { ops: [], changes: [[id, undefined]], result: false, conflict };
           }
-          const current = await this.current(keys, head, id, record).catch((err: unknown) => {
+          const current = await this.items.current(keys, head, id, record).catch((err: unknown) => {
             if (err instanceof IntegrityError) return undefined;
             throw err;
           });
           if (current !== undefined) {
             const version = current.version as number;
             const fields = { ...current, deletedAt: this.iso() };
-            const item = this.seal(pk, secretKeys.trash(id), fields, await keys.latest(), false, purgeAt);
+            const item = this.items.seal(
+              pk,
+              secretKeys.trash(id),
+              fields,
+              await keys.latest(),
+              false,
+              purgeAt,
+            );
             return {
               ops: [
                 this.deps.secrets.delete(pk, secretKeys.current(id), 'version = :v', { ':v': version }),
@@ -270,116 +244,16 @@ export class SecretService {
   }
 
   public list(userId: string, filters: SecretFilters = {}): Promise<SecretPage> {
-    const limit = filters.limit ?? 50;
-    const pk = pkOf(userId);
-    return this.keys.session(userId, async (keys) => {
-      const key = await keys.latest();
-      const site = filters.site;
-      const found = await this.heads.read(
-        keys,
-        pk,
-        this.heads.query(pk, () =>
-          site === undefined
-            ? this.deps.secrets.query(pk, secretKeys.currentPrefix)
-            : this.deps.secrets.byBeacon(pk, this.site.compute(key.key, site)),
-        ),
-        ({ head }, records) =>
-          this.checkCurrentItems(keys, head, records, SECRET_METADATA, site === undefined),
-        (checked) => !checked.suspect,
-      );
-      let items = found.items.map(metadataOf);
-      if (site !== undefined) items = this.site.filterExact(items, (s) => s.url, site);
-      if (filters.q !== undefined && filters.q.length > 0) {
-        const q = filters.q.toLowerCase();
-        items = items.filter((s) => [s.name, s.url, s.username].some((f) => f?.toLowerCase().includes(q)));
-      }
-      if (filters.tag !== undefined) {
-        const tag = filters.tag.toLowerCase();
-        items = items.filter((s) => s.tags.some((t) => t.toLowerCase() === tag));
-      }
-      if (filters.folder !== undefined) {
-        const folder = filters.folder.toLowerCase();
-        items = items.filter((s) => (s.folder ?? '').toLowerCase() === folder);
-      }
-      items.sort(byNameThenId);
-      const after = filters.cursor === undefined ? undefined : readCursor(key, filters.cursor);
-      const start = after === undefined ? 0 : items.findIndex((s) => byNameThenId(s, after) > 0);
-      const page = start < 0 ? [] : items.slice(start, start + limit);
-      const last = page.at(-1);
-      const more = start >= 0 && start + limit < items.length && last !== undefined;
-      return {
-        items: page,
-        nextCursor: more ? writeCursor(key, last) : null,
-        ...(found.unreadable.length > 0 ? { unreadable: found.unreadable } : {}),
-      };
-    });
+    return this.reader.list(userId, filters);
   }
 
   /** The current version and the kept ones, newest first, each verified before it is shown. */
   public versions(userId: string, id: string): Promise<VersionList> {
-    checkId(id);
-    const pk = pkOf(userId);
-    return this.keys.session(userId, async (keys) => {
-      const found = await this.heads.read(
-        keys,
-        pk,
-        this.heads.query(pk, () =>
-          Promise.all([
-            this.deps.secrets.get(pk, secretKeys.current(id)),
-            this.deps.secrets.query(pk, secretKeys.versionPrefix(id), true),
-          ]),
-        ),
-        async ({ head }, [record, older]) => {
-          const current = await this.current(keys, head, id, record, []);
-          const checked = await Promise.all(
-            older.map(async (r) => {
-              const version = versionOfSortKey(r.sk);
-              try {
-                const opened = await this.open(keys, r, []);
-                if (opened.id !== id || opened.version !== version) {
-                  throw new IntegrityError(`a kept version of ${id} is not the one its key names`);
-                }
-                if (version >= (current.version as number)) {
-                  throw new HeadMismatchError(`a kept version of ${id} is not older than its current one`);
-                }
-                return { version, updatedAt: opened.updatedAt as string };
-              } catch (err) {
-                if (!(err instanceof IntegrityError)) throw err;
-                return { version, mismatch: err instanceof HeadMismatchError };
-              }
-            }),
-          );
-          return {
-            items: [
-              { version: current.version as number, updatedAt: current.updatedAt as string },
-              ...checked.filter((c): c is { version: number; updatedAt: string } => 'updatedAt' in c),
-            ],
-            unreadable: checked
-              .filter((c) => !('updatedAt' in c))
-              .map((c) => ({ version: c.version, code: UNREADABLE })),
-            suspect: checked.some((c) => 'mismatch' in c && c.mismatch),
-          };
-        },
-        (v) => !v.suspect,
-      );
-      return { items: found.items, ...(found.unreadable.length > 0 ? { unreadable: found.unreadable } : {}) };
-    });
+    return this.reader.versions(userId, id);
   }
 
   public getVersion(userId: string, id: string, version: number): Promise<Secret> {
-    checkId(id);
-    const pk = pkOf(userId);
-    return this.keys.session(userId, (keys) =>
-      this.heads.read(
-        keys,
-        pk,
-        this.heads.items(pk, [secretKeys.current(id), secretKeys.version(id, version)]),
-        async ({ head }, [record, kept]) => {
-          const current = await this.current(keys, head, id, record);
-          return secretOf(await this.versionOf(keys, id, version, current, kept));
-        },
-      ),
-    );
+    return this.reader.getVersion(userId, id, version);
   }
 
   /** Makes a new version with the content of version `version`. */
@@ -392,8 +266,8 @@ export class SecretService {
         pk,
         this.heads.items(pk, [secretKeys.current(id), secretKeys.version(id, version)]),
         async ({ head }, [record, kept]) => {
-          const current = await this.current(keys, head, id, record);
-          const source = await this.versionOf(keys, id, version, current, kept);
+          const current = await this.items.current(keys, head, id, record);
+          const source = await this.items.versionOf(keys, id, version, current, kept);
           return this.replacement(keys, pk, id, current, contentOf(source));
         },
       ),
@@ -404,48 +278,7 @@ export class SecretService {
 
   /** The trash, verified: `purgeAt` is the purge time the head signed, not the TTL attribute. */
   public trash(userId: string): Promise<TrashList> {
-    const pk = pkOf(userId);
-    return this.keys.session(userId, async (keys) => {
-      const found = await this.heads.read(
-        keys,
-        pk,
-        this.heads.query(pk, () => this.deps.secrets.query(pk, secretKeys.trashPrefix)),
-        async ({ head }, records) => {
-          const checked = await Promise.all(
-            records.map((r) => this.check(keys, head, r, 'trash', SECRET_METADATA)),
-          );
-          const items: TrashedSecret[] = [];
-          const unreadable: { id: string; mismatch: boolean }[] = [];
-          for (const c of checked) {
-            if ('item' in c) {
-              const purgeAt = (head.get(c.item.id as string)?.purgeAt as number) * 1000;
-              items.push({
-                ...metadataOf(c.item),
-                deletedAt: c.item.deletedAt as string,
-                purgeAt: new Date(purgeAt).toISOString(),
-              });
-            } else {
-              unreadable.push(c);
-            }
-          }
-          // A trash item gone before its purge time was deleted by someone else.
-          const seen = new Set(records.map((r) => idOfSortKey(r.sk)));
-          const nowSeconds = Math.floor(this.now() / 1000);
-          for (const [id, entry] of head.list()) {
-            if (entry.state === 'trash' && !seen.has(id) && (entry.purgeAt as number) > nowSeconds) {
-              unreadable.push({ id, mismatch: true });
-            }
-          }
-          return { items, unreadable };
-        },
-        (found) => !found.unreadable.some((u) => u.mismatch),
-      );
-      const unreadable = reported(found.unreadable);
-      return {
-        items: found.items.sort(byNameThenId),
-        ...(unreadable.length > 0 ? { unreadable } : {}),
-      };
-    });
+    return this.reader.trash(userId);
   }
 
   public async restoreFromTrash(userId: string, id: string): Promise<SecretMetadata> {
@@ -458,14 +291,14 @@ export class SecretService {
         this.heads.items(pk, [secretKeys.trash(id)]),
         async ({ head }, [record]) => {
           if (record === undefined) throw new NotFoundError();
-          const opened = await this.open(keys, record);
+          const opened = await this.items.open(keys, record);
           if (!head.names(id, 'trash', opened)) {
             throw new HeadMismatchError(`The trash item of ${id} is not the one the head names.`);
           }
           const { deletedAt: _d, ...fields } = opened;
           const version = fields.version as number;
           // The head says it is in the trash, so whatever is under SECRET#id is not current: replace it.
-          const item = this.seal(pk, secretKeys.current(id), fields, await keys.latest(), true);
+          const item = this.items.seal(pk, secretKeys.current(id), fields, await keys.latest(), true);
           return {
             ops: [
               this.deps.secrets.delete(pk, secretKeys.trash(id), 'version = :v', { ':v': version }),
@@ -521,17 +354,7 @@ export class SecretService {
 
   /** Every current secret that verifies, whole, sorted by name, and the ones that do not. */
   public exportAll(userId: string): Promise<SecretExport> {
-    const pk = pkOf(userId);
-    return this.keys.session(userId, async (keys) => {
-      const found = await this.heads.read(
-        keys,
-        pk,
-        this.heads.query(pk, () => this.deps.secrets.query(pk, secretKeys.currentPrefix)),
-        ({ head }, records) => this.checkCurrentItems(keys, head, records, undefined, true),
-        (checked) => !checked.suspect,
-      );
-      return { secrets: found.items.map(secretOf).sort(byNameThenId), unreadable: found.unreadable };
-    });
+    return this.reader.exportAll(userId);
   }
 
   /**
@@ -543,96 +366,6 @@ export class SecretService {
   }
 
   // ---- internals ------------------------------------------------------------
-
-  /** The current item of `id`, verified and checked against the head. */
-  private async current(
-    keys: KeySession,
-    head: VaultHead,
-    id: string,
-    record: Item | undefined,
-    only?: readonly string[],
-  ): Promise<Item> {
-    if (record === undefined) {
-      if (head.get(id)?.state === 'current') {
-        throw new HeadMismatchError(`The head names secret ${id}, which the table does not hold.`);
-      }
-      throw new NotFoundError();
-    }
-    const opened = await this.open(keys, record, only);
-    if (!head.names(id, 'current', opened)) {
-      throw new HeadMismatchError(`Secret ${id} is not the version the head names.`);
-    }
-    return opened;
-  }
-
-  /** Verifies one item against the head; an integrity failure is an answer, not an error. */
-  private async check(
-    keys: KeySession,
-    head: VaultHead,
-    record: Item,
-    state: HeadEntry['state'],
-    only?: readonly string[],
-  ): Promise<Checked> {
-    const id = idOfSortKey(record.sk);
-    try {
-      const item = await this.open(keys, record, only);
-      if (!head.names(id, state, item)) throw new HeadMismatchError(`${id} is not what the head names`);
-      return { item };
-    } catch (err) {
-      if (!(err instanceof IntegrityError)) throw err;
-      return { id, mismatch: err instanceof HeadMismatchError };
-    }
-  }
-
-  /**
-   * Current items checked against the head. With `complete` (the records are
-   * all of them, not search candidates), a current secret the head names and
-   * the records lack is unreadable too.
-   */
-  private async checkCurrentItems(
-    keys: KeySession,
-    head: VaultHead,
-    records: readonly Item[],
-    only: readonly string[] | undefined,
-    complete: boolean,
-  ): Promise<{ items: Item[]; unreadable: UnreadableSecret[]; suspect: boolean }> {
-    // Beacon candidates are current items; anything else with a beacon is not listed.
-    const currents = records.filter((r) => String(r.sk).startsWith(secretKeys.currentPrefix));
-    const checked = await Promise.all(currents.map((r) => this.check(keys, head, r, 'current', only)));
-    const items: Item[] = [];
-    const unreadable: { id: string; mismatch: boolean }[] = [];
-    for (const c of checked) {
-      if ('item' in c) items.push(c.item);
-      else unreadable.push(c);
-    }
-    if (complete) {
-      const seen = new Set(currents.map((r) => idOfSortKey(r.sk)));
-      for (const [id, entry] of head.list()) {
-        if (entry.state === 'current' && !seen.has(id)) unreadable.push({ id, mismatch: true });
-      }
-    }
-    return { items, unreadable: reported(unreadable), suspect: unreadable.some((u) => u.mismatch) };
-  }
-
-  /** Version `version` of a secret whose verified current item is `current`. */
-  private async versionOf(
-    keys: KeySession,
-    id: string,
-    version: number,
-    current: Item,
-    kept: Item | undefined,
-  ): Promise<Item> {
-    if (current.version === version) return current;
-    if (kept === undefined) throw new NotFoundError();
-    if (version > (current.version as number)) {
-      throw new HeadMismatchError(`A kept version of ${id} is newer than its current one.`);
-    }
-    const opened = await this.open(keys, kept);
-    if (opened.id !== id || opened.version !== version) {
-      throw new IntegrityError(`A kept version of ${id} is not the one its key names.`);
-    }
-    return opened;
-  }
 
   /** The plan of a new version with `content`, keeping `previous` in the history. */
   private async replacement(
@@ -652,12 +385,18 @@ export class SecretService {
       ...content,
     };
     const ops = [
-      this.deps.secrets.put(this.seal(pk, secretKeys.current(id), fields, key, true), 'version = :expected', {
-        ':expected': from,
-      }),
+      this.deps.secrets.put(
+        this.items.seal(pk, secretKeys.current(id), fields, key, true),
+        'version = :expected',
+        {
+          ':expected': from,
+        },
+      ),
     ];
     if (this.deps.config.historyDepth > 0) {
-      ops.push(this.deps.secrets.put(this.seal(pk, secretKeys.version(id, from), previous, key, false)));
+      ops.push(
+        this.deps.secrets.put(this.items.seal(pk, secretKeys.version(id, from), previous, key, false)),
+      );
     }
     return {
       ops,
@@ -687,31 +426,6 @@ export class SecretService {
     }
   }
 
-  /** Encrypts a secret's fields under `key`, with the site beacon on current items. */
-  private seal(
-    pk: string,
-    sk: string,
-    fields: Item,
-    key: UserKey,
-    withBeacon: boolean,
-    expiresAt?: number,
-  ): Item {
-    const { beacon: _b, expiresAt: _e, pk: _pk, sk: _sk, ...content } = fields;
-    const item: Item = { pk, sk, ...content };
-    if (withBeacon && typeof content.url === 'string' && content.url.length > 0) {
-      item.beacon = this.site.compute(key.key, content.url);
-    }
-    if (expiresAt !== undefined) item.expiresAt = expiresAt;
-    return this.encryptor.encrypt(item, key);
-  }
-
-  /** Verifies and decrypts an item (only `only` of its encrypted attributes, when given). */
-  private async open(keys: KeySession, record: Item, only?: readonly string[]): Promise<Item> {
-    const opened = await this.encryptor.decrypt(record, (version) => keys.key(version), only);
-    const { pk: _pk, sk: _sk, beacon: _b, expiresAt: _e, ...fields } = opened;
-    return fields;
-  }
-
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
@@ -723,42 +437,4 @@ export class SecretService {
 
 function pkOf(userId: string): string {
   return tableKeys.user(userId);
-}
-
-function versionOfSortKey(sk: unknown): number {
-  return Number(String(sk).split('#')[2]);
-}
-
-/** Unreadable items as the API reports them: one per id, in id order. */
-function reported(unreadable: readonly { id: string }[]): UnreadableSecret[] {
-  return [...new Set(unreadable.map((u) => u.id))].sort().map((id) => ({ id, code: UNREADABLE }));
-}
-
-/** Sealed secrets in transactions of at most CREATE_BATCH items and CREATE_BATCH_BYTES. */
-function* batches<T extends { record: Item }>(prepared: readonly T[]): Generator<T[]> {
-  let batch: T[] = [];
-  let bytes = 0;
-  for (const p of prepared) {
-    const size = itemBytes(p.record);
-    if (batch.length > 0 && (batch.length >= CREATE_BATCH || bytes + size > CREATE_BATCH_BYTES)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(p);
-    bytes += size;
-  }
-  if (batch.length > 0) yield batch;
-}
-
-/** An upper bound of an item's size as DynamoDB counts it: names, strings as UTF-8, binaries, numbers. */
-function itemBytes(item: Item): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(item)) {
-    bytes += Buffer.byteLength(name);
-    if (typeof value === 'string') bytes += Buffer.byteLength(value);
-    else if (value instanceof Uint8Array) bytes += value.length;
-    else bytes += 21;
-  }
-  return bytes;
 }
