@@ -103,6 +103,20 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
   );
   let openapi: Record<string, unknown> | undefined;
 
+  /**
+   * Secrets a read left out because they fail verification: a security event,
+   * logged with the user and the ids, never values (the router logs the ones
+   * that fail a whole request).
+   */
+  const logUnreadable = (
+    userId: string,
+    operation: string,
+    unreadable: readonly { id?: string; version?: number }[] | undefined,
+  ) => {
+    if (unreadable === undefined || unreadable.length === 0) return;
+    deps.logger.warn('integrity_error', { event: 'integrity_error', userId, operation, items: unreadable });
+  };
+
   const write = (status: number, result: { id: string; version: number }): HttpResult =>
     jsonResult(status, { id: result.id, version: result.version }, etag(result.version));
 
@@ -112,7 +126,9 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       getHealth: healthHandler(deps),
       listSecrets: async (ctx) => {
         const q = query(ctx, secretListQuerySchema);
-        return jsonResult(200, await service.list(userOf(ctx), q));
+        const page = await service.list(userOf(ctx), q);
+        logUnreadable(userOf(ctx), 'listSecrets', page.unreadable);
+        return jsonResult(200, page);
       },
       createSecret: async (ctx) => {
         const userId = userOf(ctx);
@@ -134,15 +150,26 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         await service.remove(userOf(ctx), ctx.params.id as string);
         return emptyResult(204);
       },
-      listVersions: async (ctx) =>
-        jsonResult(200, await service.versions(userOf(ctx), ctx.params.id as string)),
+      listVersions: async (ctx) => {
+        const versions = await service.versions(userOf(ctx), ctx.params.id as string);
+        logUnreadable(
+          userOf(ctx),
+          'listVersions',
+          versions.unreadable?.map((u) => ({ id: ctx.params.id as string, version: u.version })),
+        );
+        return jsonResult(200, versions);
+      },
       getVersion: async (ctx) => {
         const secret = await service.getVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx));
         return jsonResult(200, secret);
       },
       restoreVersion: async (ctx) =>
         write(200, await service.restoreVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx))),
-      listTrash: async (ctx) => jsonResult(200, await service.trash(userOf(ctx))),
+      listTrash: async (ctx) => {
+        const trash = await service.trash(userOf(ctx));
+        logUnreadable(userOf(ctx), 'listTrash', trash.unreadable);
+        return jsonResult(200, trash);
+      },
       restoreTrash: async (ctx) =>
         write(200, await service.restoreFromTrash(userOf(ctx), ctx.params.id as string)),
       purgeTrash: async (ctx) => {
@@ -192,6 +219,7 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       exportSecrets: async (ctx) => {
         const { format } = query(ctx, exportQuerySchema);
         const { secrets, unreadable } = await service.exportAll(userOf(ctx));
+        logUnreadable(userOf(ctx), 'exportSecrets', unreadable);
         const csv = format === 'csv';
         // JSON names the unreadable secrets in an extra top-level field (importers ignore it); CSV has
         // no place for them that would not import as a row, so its headers name them.

@@ -789,6 +789,18 @@ describe('Secrets API: integrity against a table writer', () => {
       expect(recorder.check(buildOpenApi())).toEqual([]);
     });
 
+    it('logs each unreadable secret a read left out as an integrity_error event, with ids only', () => {
+      const events = logs
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('"event":"integrity_error"'))
+        .map((l) => JSON.parse(l) as { operation: string; userId: string; items: { id: string }[] });
+      expect(new Set(events.map((e) => e.operation))).toEqual(
+        new Set(['listSecrets', 'listTrash', 'exportSecrets', 'listVersions']),
+      );
+      for (const e of events) expect(e.items.length).toBeGreaterThan(0);
+    });
+
     it('logs no secret value', () => {
       expect(logs.text()).not.toContain('password-');
       expect(logs.text()).not.toContain('hunter2');
