@@ -11,9 +11,11 @@ import {
   type FunctionDependencies,
   generatePassword,
   generateRequestSchema,
+  HeadRepository,
   type HttpResult,
   header,
   type ImportWarning,
+  IntegrityError,
   ifMatchVersion,
   importRequestSchema,
   jsonResult,
@@ -61,11 +63,26 @@ function versionParam(ctx: OperationContext): number {
 
 const etag = (version: number) => ({ etag: `"${version}"` });
 
+/** At most this many ids in the CSV export's header; the count is always there. */
+const UNREADABLE_HEADER_IDS = 100;
+
+/** The CSV export's report of unreadable secrets: their count, and their ids (the first 100). */
+function unreadableHeaders(unreadable: readonly { id: string }[]): Record<string, string> {
+  return {
+    'kmsvault-unreadable-count': String(unreadable.length),
+    'kmsvault-unreadable': unreadable
+      .slice(0, UNREADABLE_HEADER_IDS)
+      .map((u) => u.id)
+      .join(','),
+  };
+}
+
 /** The secrets function's router, built from the manifest with its dependencies injected. */
 export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
   const db = documentClient(deps.dynamodb);
   const service = new SecretService({
     secrets: new SecretRepository(db, deps.config.tables.vault),
+    heads: new HeadRepository(db, deps.config.tables.vault),
     users: new UserRepository(db, deps.config.tables.vault),
     keyring: new UserKeyring({
       kms: deps.kms,
@@ -78,8 +95,24 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
     config: deps.config,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const idempotent = idempotentWrites(deps.dynamodb, deps.config.tables.idempotency);
+  const idempotent = idempotentWrites(deps.dynamodb, deps.config.tables.idempotency, (userId, body) =>
+    service.requestDigest(userId, body),
+  );
   let openapi: Record<string, unknown> | undefined;
+
+  /**
+   * Secrets a read left out because they fail verification: a security event,
+   * logged with the user and the ids, never values (the router logs the ones
+   * that fail a whole request).
+   */
+  const logUnreadable = (
+    userId: string,
+    operation: string,
+    unreadable: readonly { id?: string; version?: number }[] | undefined,
+  ) => {
+    if (unreadable === undefined || unreadable.length === 0) return;
+    deps.logger.warn('integrity_error', { event: 'integrity_error', userId, operation, items: unreadable });
+  };
 
   const write = (status: number, result: { id: string; version: number }): HttpResult =>
     jsonResult(status, { id: result.id, version: result.version }, etag(result.version));
@@ -90,7 +123,9 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       getHealth: healthHandler(deps),
       listSecrets: async (ctx) => {
         const q = query(ctx, secretListQuerySchema);
-        return jsonResult(200, await service.list(userOf(ctx), q));
+        const page = await service.list(userOf(ctx), q);
+        logUnreadable(userOf(ctx), 'listSecrets', page.unreadable);
+        return jsonResult(200, page);
       },
       createSecret: async (ctx) => {
         const userId = userOf(ctx);
@@ -120,15 +155,26 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         await service.remove(userOf(ctx), ctx.params.id as string);
         return emptyResult(204);
       },
-      listVersions: async (ctx) =>
-        jsonResult(200, { items: await service.versions(userOf(ctx), ctx.params.id as string) }),
+      listVersions: async (ctx) => {
+        const versions = await service.versions(userOf(ctx), ctx.params.id as string);
+        logUnreadable(
+          userOf(ctx),
+          'listVersions',
+          versions.unreadable?.map((u) => ({ id: ctx.params.id as string, version: u.version })),
+        );
+        return jsonResult(200, versions);
+      },
       getVersion: async (ctx) => {
         const secret = await service.getVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx));
         return jsonResult(200, secret);
       },
       restoreVersion: async (ctx) =>
         write(200, await service.restoreVersion(userOf(ctx), ctx.params.id as string, versionParam(ctx))),
-      listTrash: async (ctx) => jsonResult(200, { items: await service.trash(userOf(ctx)) }),
+      listTrash: async (ctx) => {
+        const trash = await service.trash(userOf(ctx));
+        logUnreadable(userOf(ctx), 'listTrash', trash.unreadable);
+        return jsonResult(200, trash);
+      },
       restoreTrash: async (ctx) =>
         write(200, await service.restoreFromTrash(userOf(ctx), ctx.params.id as string)),
       purgeTrash: async (ctx) => {
@@ -144,6 +190,12 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         const body = parseJsonBody(ctx.event, importRequestSchema);
         return idempotent(ctx, userId, 'importSecrets', async () => {
           const rows = parseImport(body.format, body.content);
+          const valid = rows.filter((r): r is Extract<typeof r, { secret: unknown }> => 'secret' in r);
+          const outcomes = await service.createMany(
+            userId,
+            valid.map((r) => r.secret),
+          );
+          const landed = new Map(valid.map((r, i) => [r.row, outcomes[i]]));
           const errors: { row: number; message: string }[] = [];
           const warnings: ImportWarning[] = [];
           const ids: string[] = [];
@@ -152,18 +204,20 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
               errors.push({ row: row.row, message: row.error });
               continue;
             }
-            try {
-              ids.push((await service.create(userId, row.secret)).id);
+            const outcome = landed.get(row.row);
+            if (outcome !== undefined && 'secret' in outcome) {
+              ids.push(outcome.secret.id);
               if (row.warning) warnings.push(row.warning);
-            } catch (err) {
-              // A vault error's message names fields, never their values. A failing dependency
-              // fails the row, not the import, so the answer says exactly which rows landed.
-              const safe = err instanceof VaultError && err.status < 500;
-              errors.push({
-                row: row.row,
-                message: safe ? err.message : 'could not be stored now; import it again',
-              });
+              continue;
             }
+            // A vault error's message names fields and ids, never values. A failing dependency
+            // fails the rows of its batch, not the import, so the answer says exactly which rows landed.
+            const err = outcome?.error;
+            const safe = err instanceof VaultError && (err.status < 500 || err instanceof IntegrityError);
+            errors.push({
+              row: row.row,
+              message: safe ? err.message : 'could not be stored now; import it again',
+            });
           }
           deps.logger.info('import finished', {
             imported: ids.length,
@@ -175,16 +229,25 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       },
       exportSecrets: async (ctx) => {
         const { format } = query(ctx, exportQuerySchema);
-        const secrets = await service.exportAll(userOf(ctx));
+        const { secrets, unreadable } = await service.exportAll(userOf(ctx));
+        logUnreadable(userOf(ctx), 'exportSecrets', unreadable);
         const csv = format === 'csv';
+        // JSON names the unreadable secrets in an extra top-level field (importers ignore it); CSV has
+        // no place for them that would not import as a row, so its headers name them.
+        const body = csv
+          ? exportCsv(secrets)
+          : unreadable.length === 0
+            ? exportJson(secrets)
+            : JSON.stringify({ ...JSON.parse(exportJson(secrets)), unreadable }, null, 2);
         return {
           statusCode: 200,
           headers: {
             ...SECURITY_HEADERS,
             'content-type': csv ? 'text/csv; charset=utf-8' : 'application/json',
             'content-disposition': `attachment; filename="kmsvault-export.${csv ? 'csv' : 'json'}"`,
+            ...(csv && unreadable.length > 0 ? unreadableHeaders(unreadable) : {}),
           },
-          body: csv ? exportCsv(secrets) : exportJson(secrets),
+          body,
         };
       },
       getOpenApi: async () => {

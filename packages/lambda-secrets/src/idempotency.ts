@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -24,16 +23,23 @@ export class IdempotencyMismatchError extends VaultError {
 interface IdempotentInput {
   /** `<userId>:<operation>:<Idempotency-Key>`: keys are per user. */
   readonly scope: string;
-  /** SHA-256 of the request body: a retry must send the same body. */
+  /** A keyed digest of the request body (see `digest`): a retry must send the same body. */
   readonly bodyHash: string;
 }
 
 /**
+ * A MAC of a request body under a key only the vault holds (derived from the
+ * user's key). An unkeyed hash would let a reader of the idempotency table
+ * confirm a guessed secret by hashing the guess.
+ */
+export type BodyDigest = (userId: string, body: Uint8Array) => Promise<string>;
+
+/**
  * Powertools idempotency with DynamoDB persistence for write routes. The
  * record holds the response, which for these routes carries ids and counts,
- * never a secret's fields; the body is kept only as a hash.
+ * never a secret's fields; the body is kept only as a keyed digest.
  */
-export function idempotentWrites(dynamodb: DynamoDBClient, tableName: string) {
+export function idempotentWrites(dynamodb: DynamoDBClient, tableName: string, digest: BodyDigest) {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'scope',
@@ -59,7 +65,7 @@ export function idempotentWrites(dynamodb: DynamoDBClient, tableName: string) {
       : Buffer.from(ctx.event.body ?? '');
     const input: IdempotentInput = {
       scope: `${userId}:${operation}:${key}`,
-      bodyHash: createHash('sha256').update(body).digest('hex'),
+      bodyHash: await digest(userId, body),
     };
     config.registerLambdaContext(ctx.lambdaContext as Parameters<typeof config.registerLambdaContext>[0]);
     const once = makeIdempotent(async (_: IdempotentInput) => run(), {

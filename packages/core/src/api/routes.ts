@@ -6,6 +6,8 @@ import {
   secretMetadataSchema,
   secretSchema,
   trashedSecretSchema,
+  unreadableSecretSchema,
+  unreadableVersionSchema,
 } from '../domain/secret-schema';
 import {
   changePasswordSchema,
@@ -37,11 +39,28 @@ const listQuerySchema = z.object({
 });
 export const secretListQuerySchema = listQuerySchema;
 export const exportQuerySchema = z.object({ format: z.enum(['json', 'csv']).default('json') });
-const pageSchema = z.object({ items: z.array(secretMetadataSchema), nextCursor: z.string().nullable() });
+const unreadable = z
+  .array(unreadableSecretSchema)
+  .optional()
+  .describe(
+    'Present only when some secrets cannot be shown: each fails its signature or disagrees with the ' +
+      "user's signed head (an older copy or a purged secret written back). Never any of their data.",
+  );
+const pageSchema = z.object({
+  items: z.array(secretMetadataSchema),
+  nextCursor: z.string().nullable(),
+  unreadable,
+});
 const versionsSchema = z.object({
   items: z.array(z.object({ version: z.number().int(), updatedAt: z.string() })),
+  unreadable: z
+    .array(unreadableVersionSchema)
+    .optional()
+    .describe('Present only when some kept versions fail their signature or do not fit the history.'),
 });
-const trashSchema = z.object({ items: z.array(trashedSecretSchema) });
+const trashSchema = z.object({ items: z.array(trashedSecretSchema), unreadable });
+const INTEGRITY =
+  'integrity_error: the stored secret fails its signature or is not the version the signed head names (rolled back, or put back after a purge); no data.';
 
 export const healthSchema = z.object({
   status: z.literal('ok'),
@@ -168,6 +187,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     headers: [IDEMPOTENCY_KEY],
     responses: {
       201: { description: 'Created; ETag is its version.', schema: writeResultSchema },
+      409: { description: 'vault_full: the vault holds its maximum of 16,000 secrets, trash included.' },
       422: { description: 'The Idempotency-Key was used with another body.' },
     },
   },
@@ -181,6 +201,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     responses: {
       200: { description: 'The secret.', schema: secretSchema },
       404: { description: 'No such secret.' },
+      500: { description: INTEGRITY },
     },
   },
   {
@@ -196,6 +217,7 @@ export const ROUTES: readonly RouteDefinition[] = [
       200: { description: 'The new version.', schema: writeResultSchema },
       412: { description: 'The secret changed since that version.' },
       428: { description: 'If-Match is missing.' },
+      500: { description: INTEGRITY },
     },
   },
   {
@@ -204,7 +226,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/secrets/{id}',
     function: 'secrets',
     auth: 'bearer',
-    summary: 'Moves a secret to the trash.',
+    summary:
+      'Moves a secret to the trash; an unreadable one moves as it is (it stays unreadable there until purged).',
     responses: { 204: { description: 'In the trash.' } },
   },
   {
@@ -213,8 +236,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/secrets/{id}/versions',
     function: 'secrets',
     auth: 'bearer',
-    summary: 'The versions of a secret, newest first.',
-    responses: { 200: { description: 'Versions.', schema: versionsSchema } },
+    summary: 'The versions of a secret, newest first, each verified before it is shown.',
+    responses: { 200: { description: 'Versions.', schema: versionsSchema }, 500: { description: INTEGRITY } },
   },
   {
     operationId: 'getVersion',
@@ -223,7 +246,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'bearer',
     summary: 'One version of a secret.',
-    responses: { 200: { description: 'That version.', schema: secretSchema } },
+    responses: {
+      200: { description: 'That version.', schema: secretSchema },
+      500: { description: INTEGRITY },
+    },
   },
   {
     operationId: 'restoreVersion',
@@ -232,7 +258,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'bearer',
     summary: 'Makes a new version with the content of an earlier one.',
-    responses: { 200: { description: 'The new version.', schema: writeResultSchema } },
+    responses: {
+      200: { description: 'The new version.', schema: writeResultSchema },
+      500: { description: INTEGRITY },
+    },
   },
   {
     operationId: 'listTrash',
@@ -240,7 +269,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/trash',
     function: 'secrets',
     auth: 'bearer',
-    summary: 'Deleted secrets, until they are purged.',
+    summary: 'Deleted secrets, until they are purged; purgeAt is the signed purge time.',
     responses: { 200: { description: 'The trash.', schema: trashSchema } },
   },
   {
@@ -250,7 +279,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'secrets',
     auth: 'bearer',
     summary: 'Brings a deleted secret back.',
-    responses: { 200: { description: 'Restored.', schema: writeResultSchema } },
+    responses: {
+      200: { description: 'Restored.', schema: writeResultSchema },
+      500: { description: INTEGRITY },
+    },
   },
   {
     operationId: 'purgeTrash',
@@ -290,7 +322,16 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'bearer',
     summary: "Exports the caller's secrets, decrypted (Bitwarden JSON or CSV).",
     query: exportQuerySchema,
-    responses: { 200: { description: 'The export file.', mediaTypes: ['application/json', 'text/csv'] } },
+    responses: {
+      200: {
+        description:
+          'The export file, of every secret that verifies. Secrets that cannot be shown are named, never ' +
+          'exported: in JSON by a top-level `unreadable` array of `{id, code: "integrity_error"}` (only when ' +
+          'there are some); in CSV, which has no place for them that would not import as a row, by the ' +
+          'headers `Kmsvault-Unreadable-Count` and `Kmsvault-Unreadable` (their ids, comma-separated, the first 100).',
+        mediaTypes: ['application/json', 'text/csv'],
+      },
+    },
   },
   {
     operationId: 'getOpenApi',

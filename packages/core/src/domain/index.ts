@@ -2,6 +2,7 @@ export * from './accounts';
 export * from './auth';
 export * from './errors';
 export * from './generator';
+export * from './head';
 export * from './health';
 export * from './import-export';
 export * from './login-limits';

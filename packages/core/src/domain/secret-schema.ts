@@ -58,7 +58,25 @@ export const trashedSecretSchema = secretMetadataSchema.extend({
   purgeAt: z.string(),
 });
 
+/**
+ * A secret that is there but cannot be shown: it fails its signature, or it
+ * disagrees with the user's signed head (an older copy written back, a purged
+ * one put back, one the head names and the table lost). Never any of its data.
+ */
+export const unreadableSecretSchema = z.object({
+  id: z.string(),
+  code: z.literal('integrity_error'),
+});
+
+/** A kept version that fails its signature or does not fit the secret's history. */
+export const unreadableVersionSchema = z.object({
+  version: z.number().int(),
+  code: z.literal('integrity_error'),
+});
+
 export type SecretMetadata = z.infer<typeof secretMetadataSchema>;
+export type UnreadableSecret = z.infer<typeof unreadableSecretSchema>;
+export type UnreadableVersion = z.infer<typeof unreadableVersionSchema>;
 export type Secret = z.infer<typeof secretSchema>;
 
 /** The encrypted attributes of a secret; the rest is SIGN_ONLY or DO_NOTHING. */

@@ -1,5 +1,6 @@
 export * from './devices';
 export * from './document-client';
+export * from './heads';
 export * from './keys';
 export * from './secrets';
 export * from './service-keys';

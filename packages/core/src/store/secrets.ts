@@ -12,13 +12,25 @@ import type { Item } from '../crypto/item-encryptor';
 import { queryPrefix } from './document-client';
 import { VAULT_TABLE } from './tables';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * How a TransactWriteItems call ended: written, or cancelled with one reason
+ * per action in order (`None`, `ConditionalCheckFailed`, `TransactionConflict`).
+ */
+export type TransactOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reasons: readonly string[] };
+
+/** The cancellation reasons a caller can act on; any other cancellation is an error. */
+const EXPECTED_REASONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
 
 export const secretKeys = {
   current: (id: string) => `SECRET#${id}`,
   currentPrefix: 'SECRET#',
   version: (id: string, version: number) => `VERSION#${id}#${String(version).padStart(10, '0')}`,
   versionPrefix: (id: string) => `VERSION#${id}#`,
+  anyVersionPrefix: 'VERSION#',
   trash: (id: string) => `TRASH#${id}`,
   trashPrefix: 'TRASH#',
 } as const;
@@ -35,6 +47,21 @@ export class SecretRepository {
       new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
     );
     return out.Item;
+  }
+
+  /** Items of one user by sort key, in one BatchGetItem (consistent); undefined where there is none. */
+  public async getMany(pk: string, sortKeys: readonly string[]): Promise<(Item | undefined)[]> {
+    if (sortKeys.length === 0) return [];
+    const found = new Map<string, Item>();
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [this.tableName]: { Keys: sortKeys.map((sk) => ({ pk, sk })), ConsistentRead: true },
+    };
+    while (request !== undefined && Object.keys(request).length > 0) {
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.sk as string, item);
+      request = out.UnprocessedKeys as typeof request;
+    }
+    return sortKeys.map((sk) => found.get(sk));
   }
 
   /** Every item of the user under a sort-key prefix, all pages. */
@@ -75,38 +102,74 @@ export class SecretRepository {
     return items;
   }
 
-  /** Writes several items atomically; returns false when a condition failed. */
-  public async transact(items: TransactItem[]): Promise<boolean> {
+  /**
+   * Writes up to 100 items atomically. A cancellation by failed conditions or
+   * by a concurrent transaction answers the reason of each action; anything
+   * else throws.
+   */
+  public async transact(items: TransactItem[]): Promise<TransactOutcome> {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
+      return { ok: true };
     } catch (err) {
       if ((err as Error).name === 'TransactionCanceledException') {
-        const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+        const reasons = (
+          (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []
+        ).map((r) => r.Code ?? 'None');
+        if (reasons.length === items.length && reasons.every((r) => EXPECTED_REASONS.has(r))) {
+          return { ok: false, reasons };
+        }
       }
       throw err;
     }
   }
 
-  public put(item: Item, condition?: string, values?: Record<string, unknown>): TransactItem {
+  /** Whether the user has any item under a sort-key prefix (one key read at most). */
+  public async any(pk: string, prefix: string): Promise<boolean> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ProjectionExpression: 'pk',
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).length > 0;
+  }
+
+  public put(
+    item: Item,
+    condition?: string,
+    values?: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
         Item: item,
         ...(condition ? { ConditionExpression: condition } : {}),
         ...(values ? { ExpressionAttributeValues: values } : {}),
+        ...(names ? { ExpressionAttributeNames: names } : {}),
       },
     };
   }
 
-  public delete(pk: string, sk: string, condition?: string, values?: Record<string, unknown>): TransactItem {
+  public delete(
+    pk: string,
+    sk: string,
+    condition?: string,
+    values?: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): TransactItem {
     return {
       Delete: {
         TableName: this.tableName,
         Key: { pk, sk },
         ...(condition ? { ConditionExpression: condition } : {}),
         ...(values ? { ExpressionAttributeValues: values } : {}),
+        ...(names ? { ExpressionAttributeNames: names } : {}),
       },
     };
   }
