@@ -84,10 +84,16 @@ describe('Class: Vault', () => {
           .filter((s) => principalOf(s).includes(roleRef(stack, roles[role] as iam.Role)))
           .flatMap(actionsOf)
           .sort();
-      expect(granted('vault', 'auth')).toEqual(['kms:GenerateDataKey']);
+      // user keys (signup, and login for rsa records) and the service keys (login-throttle HMAC key)
+      expect(granted('vault', 'auth')).toEqual([
+        'kms:Decrypt',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKey',
+      ]);
       expect(granted('vault', 'secrets')).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
       expect(granted('vault', 'authorizer')).toEqual([]);
-      expect(granted('password', 'auth')).toEqual([...PASSWORD_KEY_RSA_ACTIONS].sort());
+      expect(granted('password', 'auth')).toEqual([...PASSWORD_KEY_HMAC_ACTIONS].sort());
       expect(granted('password', 'secrets')).toEqual([]);
       expect(granted('password', 'authorizer')).toEqual([]);
       expect(granted('signing', 'auth')).toEqual([...SIGNING_KEY_SIGN_ACTIONS].sort());
@@ -103,7 +109,8 @@ describe('Class: Vault', () => {
         (s) => s.Sid !== 'KeyAdministration' && s.Sid !== 'SecretsDescribesForHealth',
       );
       for (const s of vaultStatements) {
-        expect(s.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'user-key' } });
+        const purpose = s.Sid === 'AuthUsesServiceKeys' ? 'service-key' : 'user-key';
+        expect(s.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': purpose } });
       }
       const tableStatements = keyStatements(template, stack, vault.tableKey).filter(
         (s) => s.Sid !== 'KeyAdministration',
@@ -113,13 +120,16 @@ describe('Class: Vault', () => {
       }
     });
 
-    it('makes the keys per DESIGN.md: symmetric ones rotate; RSA_3072 password key, P-256 signing key', () => {
+    it('makes the keys per DESIGN.md: symmetric ones rotate; HMAC_256 password key by default, P-256 signing key', () => {
       template.resourcePropertiesCountIs(
         'AWS::KMS::Key',
         { KeySpec: 'SYMMETRIC_DEFAULT', EnableKeyRotation: true },
         3,
       );
-      template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'RSA_3072', KeyUsage: 'ENCRYPT_DECRYPT' });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeySpec: 'HMAC_256',
+        KeyUsage: 'GENERATE_VERIFY_MAC',
+      });
       template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
     });
   });
@@ -133,13 +143,24 @@ describe('Class: Vault', () => {
     expect(JSON.stringify(root.Principal)).toContain(':root');
   });
 
-  it('uses an HMAC_256 password key with GenerateMac and VerifyMac under the hmac strategy', () => {
-    const { stack, vault, template } = synth({ passwordStrategy: 'hmac' });
-    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+  it('uses an RSA_3072 password key with GetPublicKey and Decrypt under the rsa strategy', () => {
+    const { stack, vault, template } = synth({ passwordStrategy: 'rsa' });
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'RSA_3072', KeyUsage: 'ENCRYPT_DECRYPT' });
     const auth = keyStatements(template, stack, vault.passwordKey).find(
       (s) => s.Sid === 'AuthChecksPasswords',
     ) as Statement;
-    expect(actionsOf(auth)).toEqual([...PASSWORD_KEY_HMAC_ACTIONS].sort());
+    expect(actionsOf(auth)).toEqual([...PASSWORD_KEY_RSA_ACTIONS].sort());
+  });
+
+  it('turns off API Gateway authorizer caching and lets the authorizer read session records only', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: 'dynamodb:GetItem', Effect: 'Allow' })],
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('AuthorizerRole') }],
+    });
   });
 
   describe('table', () => {
@@ -186,7 +207,7 @@ describe('Class: Vault', () => {
         Environment: {
           Variables: Match.objectLike({
             POWERTOOLS_SERVICE_NAME: 'kmsvault-auth',
-            PASSWORD_STRATEGY: 'rsa',
+            PASSWORD_STRATEGY: 'hmac',
             KEY_CACHE_MAX_AGE_SECONDS: '300',
           }),
         },
