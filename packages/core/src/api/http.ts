@@ -58,6 +58,8 @@ export function problemResult(error: unknown, requestId?: string): HttpResult {
   const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': PROBLEM_CONTENT_TYPE };
   const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
   if (typeof retryAfter === 'number') headers['retry-after'] = String(Math.ceil(retryAfter));
+  const allow = (error as { allow?: unknown }).allow;
+  if (Array.isArray(allow) && allow.length > 0) headers.allow = allow.join(', ');
   return { statusCode: problem.status, headers, body: JSON.stringify(problem) };
 }
 

@@ -31,6 +31,7 @@ const STANDARD_ERRORS: Record<number, string> = {
   413: 'The body is too large.',
   415: 'The body must be application/json.',
   429: 'Too many requests; see Retry-After.',
+  431: 'The request line and headers together are too large.',
   500: 'Internal error.',
   503: 'A dependency is unavailable; see Retry-After.',
 };
@@ -41,6 +42,34 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
     unknown
   >;
   return rest;
+}
+
+/**
+ * Links from a create (a POST to a collection answering 201 with the new
+ * item's `id`) to every operation on that item, `/collection/{id}...`: the
+ * `id` and, where the path has one, the `version` from the answer, and the
+ * If-Match an update needs from its ETag. Clients and fuzzers follow them.
+ */
+function itemLinks(
+  route: RouteDefinition,
+  schema: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  if (route.method !== 'POST' || properties.id === undefined) return undefined;
+  const item = `${route.path}/{id}`;
+  const targets = ROUTES.filter((r) => r.path === item || r.path.startsWith(`${item}/`));
+  if (targets.length === 0) return undefined;
+  return Object.fromEntries(
+    targets.map((target) => {
+      const parameters: Record<string, string> = { id: '$response.body#/id' };
+      if (target.path.includes('{version}') && properties.version !== undefined) {
+        parameters.version = '$response.body#/version';
+      }
+      if (target.headers?.some((h) => h.name === 'If-Match'))
+        parameters['header.If-Match'] = '$response.header.ETag';
+      return [target.operationId, { operationId: target.operationId, parameters }];
+    }),
+  );
 }
 
 function operation(route: RouteDefinition): Record<string, unknown> {
@@ -79,15 +108,18 @@ function operation(route: RouteDefinition): Record<string, unknown> {
     }
     const schema = response.schema ? jsonSchema(response.schema, 'output') : {};
     const mediaTypes = response.mediaTypes ?? (response.schema ? ['application/json'] : []);
+    const links = code === 201 ? itemLinks(route, schema) : undefined;
     responses[status] = {
       description: response.description,
       ...(mediaTypes.length > 0
         ? { content: Object.fromEntries(mediaTypes.map((m) => [m, { schema }])) }
         : {}),
+      ...(links ? { links } : {}),
     };
   }
   const errorCodes = [
     400,
+    431,
     500,
     503,
     ...(route.auth === 'bearer' ? [401, 404] : []),

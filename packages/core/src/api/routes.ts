@@ -154,7 +154,11 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'bearer',
     summary: 'Changes the login password and ends every other session.',
     body: changePasswordSchema,
-    responses: { 204: { description: 'Changed.' }, 403: { description: 'The current password is wrong.' } },
+    responses: {
+      204: { description: 'Changed.' },
+      403: { description: 'The current password is wrong.' },
+      429: { description: 'Too many wrong passwords; see Retry-After.' },
+    },
   },
   {
     operationId: 'getJwks',

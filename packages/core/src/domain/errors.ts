@@ -50,7 +50,11 @@ export class NotFoundError extends VaultError {
 }
 
 export class MethodNotAllowedError extends VaultError {
-  public constructor(detail: string) {
+  /** @param allow the methods the resource does support, sent as the Allow header (RFC 9110 15.5.6). */
+  public constructor(
+    detail: string,
+    public readonly allow: readonly string[] = [],
+  ) {
     super('method_not_allowed', 405, 'Method not allowed', detail);
     this.name = 'MethodNotAllowedError';
   }

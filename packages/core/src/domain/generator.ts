@@ -22,7 +22,9 @@ export const charactersRequestSchema = z
     symbols: z.boolean().default(true),
     excludeAmbiguous: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  // generatePassword refuses a request with no class; say so in the document too (JSON Schema of the input).
+  .meta({ anyOf: Object.keys(CLASSES).map((c) => ({ properties: { [c]: { const: true } } })) });
 
 export const wordsRequestSchema = z
   .object({

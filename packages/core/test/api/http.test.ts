@@ -1,6 +1,7 @@
 import { decodePath, ifMatchVersion, problemResult, toProblem } from '../../src/api/http';
 import {
   classifyDependencyError,
+  MethodNotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
   ValidationError,
@@ -32,6 +33,12 @@ describe('Function: problemResult', () => {
     const result = problemResult(new ServiceUnavailableError('kms did not answer', 5));
     expect(result.statusCode).toBe(503);
     expect(result.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '5' });
+  });
+
+  it('sends the Allow header with a 405, as RFC 9110 requires: 405 answered without Allow', () => {
+    const result = problemResult(new MethodNotAllowedError('TRACE is not allowed here.', ['GET', 'PUT']));
+    expect(result.statusCode).toBe(405);
+    expect(result.headers).toMatchObject({ allow: 'GET, PUT' });
   });
 
   it('answers 404 with the same body for every not-found', () => {

@@ -89,6 +89,7 @@ export class ApiGatewayAdapter {
     if (found.kind === 'method') {
       throw new MethodNotAllowedError(
         `${request.method} is not allowed here; use ${found.allowed.join(', ')}.`,
+        found.allowed,
       );
     }
     const { route, pathParameters } = found.match;

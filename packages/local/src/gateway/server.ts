@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { decodePath, PayloadTooLargeError, problemResult } from '@kmsvault/core';
+import type { Duplex } from 'node:stream';
+import { decodePath, PayloadTooLargeError, problemResult, ValidationError, VaultError } from '@kmsvault/core';
 import { WEB_CSP } from '@kmsvault/web';
 import { closeServer, listenLocal, urlOf } from '../ports';
 import { type ApiGatewayAdapter, MAX_PAYLOAD_BYTES } from './adapter';
@@ -43,6 +50,7 @@ export class LocalApiServer {
         res.end();
       });
     });
+    this.server.on('clientError', clientError);
   }
 
   public start(): Promise<string> {
@@ -117,6 +125,39 @@ export class LocalApiServer {
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
+}
+
+/**
+ * Answers a request that Node's HTTP server refused before any handler saw it
+ * with problem+json, as every other error, instead of Node's bare status line:
+ * 431 for a request line and headers over Node's 16 KB limit, 408 when the
+ * request did not arrive in time, 400 for malformed HTTP.
+ */
+function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const error =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new VaultError(
+          'header_fields_too_large',
+          431,
+          'Request header fields too large',
+          'The request line and headers together are too large.',
+        )
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new VaultError('request_timeout', 408, 'Request timeout', 'The request did not arrive in time.')
+        : new ValidationError('The request is not valid HTTP.');
+  const result = problemResult(error);
+  const head = Object.entries({
+    ...result.headers,
+    'content-length': Buffer.byteLength(result.body),
+    connection: 'close',
+  })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode]}\r\n${head}\r\n${result.body}`);
 }
 
 /** Reads the body, or returns undefined as soon as it passes `limit` bytes. */

@@ -2,10 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import Ajv2020 from 'ajv/dist/2020';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 import { call, captureStdout } from '../../src/testing';
 
 type Problem = { code: string; status: number };
+type Operation = {
+  requestBody?: { content: Record<string, { schema: object }> };
+  responses: Record<string, { links?: Record<string, { operationId: string; parameters: unknown }> }>;
+};
 
 const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 
@@ -91,4 +97,63 @@ describe('HTTP edges of the local stack', () => {
       ]);
     },
   );
+
+  it('sends Allow with every 405, as RFC 9110 requires: a TRACE answered 405 without Allow', async () => {
+    // Act
+    const health = await call<Problem>(stack.info.apiUrl, '/v1/health', { method: 'TRACE' });
+    const secret = await call<Problem>(stack.info.apiUrl, '/v1/secrets/some-id', { method: 'PATCH' });
+
+    // Assert
+    expect([health.status, health.headers.allow, health.body.code]).toEqual([
+      405,
+      'GET',
+      'method_not_allowed',
+    ]);
+    expect([secret.status, secret.headers.allow]).toEqual([405, 'GET, PUT, DELETE']);
+  });
+
+  it('answers 431 problem+json for a request line and headers over 16 KB: Node answered a bare, undocumented 431', async () => {
+    // Act
+    const res = await call<Problem>(stack.info.apiUrl, `/v1/secrets?q=${'a'.repeat(20_000)}`, {
+      headers: { authorization: 'Bearer x' },
+    });
+
+    // Assert
+    expect([res.status, res.headers['content-type'], res.body?.code]).toEqual([
+      431,
+      'application/problem+json',
+      'header_fields_too_large',
+    ]);
+  });
+
+  it('serves a valid OpenAPI document that declares what the fuzzer found undeclared', async () => {
+    // Act
+    const res = await call<{ paths: Record<string, Record<string, Operation>> }>(
+      stack.info.apiUrl,
+      '/v1/openapi.json',
+    );
+    const validation = await new Validator().validate(res.body as never);
+    const operations = Object.values(res.body.paths).flatMap((methods) => Object.values(methods));
+    const create = res.body.paths['/v1/secrets']?.post?.responses['201'];
+    const generate = new Ajv2020({ strict: false }).compile(
+      res.body.paths['/v1/generate']?.post?.requestBody?.content['application/json']?.schema ?? {},
+    );
+    const noClass = { lowercase: false, uppercase: false, digits: false, symbols: false };
+
+    // Assert
+    expect(validation).toEqual({ valid: true });
+    expect(operations.filter((op) => op.responses['431'] === undefined)).toEqual([]);
+    expect(res.body.paths['/v1/account/password']?.post?.responses['429']).toBeDefined();
+    expect(create?.links?.updateSecret).toEqual({
+      operationId: 'updateSecret',
+      parameters: { id: '$response.body#/id', 'header.If-Match': '$response.header.ETag' },
+    });
+    expect([generate(noClass), generate({ ...noClass, digits: true }), generate({ symbols: false })]).toEqual(
+      [false, true, true],
+    );
+    expect(create?.links?.getVersion?.parameters).toEqual({
+      id: '$response.body#/id',
+      version: '$response.body#/version',
+    });
+  });
 });
