@@ -89,15 +89,12 @@ export class AuthService {
     }
     const userId = randomUUID();
     const wrapped = this.deps.keyring.generate(userId);
-    // scrypt runs while KMS makes the user key; the record's MAC then needs the key.
-    const record = await this.deps.hasher.create(
-      password,
-      userId,
-      this.lender(
-        userId,
-        wrapped.then((k) => [k]),
-      ),
-    );
+    // scrypt runs while KMS makes the user key; the record's MAC then needs the key. A KMS
+    // failure meanwhile is awaited below, so it is marked handled here (no unhandled rejection).
+    wrapped.catch(() => undefined);
+    const userKeys = wrapped.then((k) => [k]);
+    userKeys.catch(() => undefined);
+    const record = await this.deps.hasher.create(password, userId, this.lender(userId, userKeys));
     const at = new Date(this.now()).toISOString();
     await this.deps.users.create(
       {
@@ -272,14 +269,17 @@ export class AuthService {
 
   /** For unknown users: a decoy's key, unwrapped the same way, so both paths do the same work. */
   private decoyLender(): RecordKeyLender {
-    this.decoyKeys ??= this.deps.keyring.generate(NO_USER).catch((err: unknown) => {
-      this.decoyKeys = undefined;
-      throw err;
-    });
-    return this.lender(
-      NO_USER,
-      this.decoyKeys.then((k) => [k]),
-    );
+    // Lazy: the decoy key is made on first use, so a lender never called leaves no promise behind.
+    return async (version, use) => {
+      this.decoyKeys ??= this.deps.keyring.generate(NO_USER).catch((err: unknown) => {
+        this.decoyKeys = undefined;
+        throw err;
+      });
+      return this.lender(
+        NO_USER,
+        this.decoyKeys.then((k) => [k]),
+      )(version, use);
+    };
   }
 
   /** The SHA-256 of a device token the user's client presented, if it is one of the user's. */
