@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+
+/** Parses the command line: the command and its positionals, and every flag any command takes (strict). */
+export function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'api-url': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      username: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      'notes-stdin': { type: 'boolean', default: false },
+      'ask-password': { type: 'boolean', default: false },
+      search: { type: 'string' },
+      site: { type: 'string' },
+      tag: { type: 'string', multiple: true },
+      folder: { type: 'string' },
+      field: { type: 'string' },
+      name: { type: 'string' },
+      url: { type: 'string' },
+      password: { type: 'string' },
+      notes: { type: 'string' },
+      stdin: { type: 'boolean', default: false },
+      length: { type: 'string' },
+      words: { type: 'string' },
+      separator: { type: 'string' },
+      'no-symbols': { type: 'boolean', default: false },
+      'no-digits': { type: 'boolean', default: false },
+      'no-uppercase': { type: 'boolean', default: false },
+      'exclude-ambiguous': { type: 'boolean', default: false },
+      format: { type: 'string' },
+      force: { type: 'boolean', default: false },
+    },
+  });
+}
+
+/** The parsed flags. */
+export type Flags = ReturnType<typeof parseCommandLine>['values'];

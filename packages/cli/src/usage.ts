@@ -1,0 +1,30 @@
+/** The `kmsvault --help` text: every command, the global flags and the exit codes. */
+export const USAGE = `usage: kmsvault <command> [options]
+
+  signup                      create an account (--username, password prompted or --password-stdin)
+  login                       log in (--username, password prompted or --password-stdin)
+  logout                      end the session and remove the stored tokens
+  whoami                      show who is logged in, where
+  ls                          list secrets [--search TEXT] [--site HOST] [--tag TAG] [--folder NAME]
+  get <id|name>               show a secret [--field password|username|url|notes|name]
+  add                         add a secret from flags (--name, --url, --username, --tag…, --folder) with its
+                              password from --ask-password (no echo) or --password-stdin and its notes from
+                              --notes-stdin; or all of it as JSON on stdin (--stdin)
+  edit <id|name>              change a secret the same way; only the fields given change
+  rm <id|name>                move a secret to the trash
+  restore <id>                bring a secret back from the trash
+  history <id|name>           list a secret's versions
+  trash                       list the trash
+  gen                         generate a password [--length N] [--no-symbols] [--no-digits] [--exclude-ambiguous] or a passphrase [--words N] [--separator S]
+  import <file>               import [--format bitwarden-json|bitwarden-csv|chrome-csv], with progress
+  export                      export [--format json|csv] to stdout; a terminal needs --force
+
+  --api-url URL               the API (or KMSVAULT_API_URL; default: the local stack's .kmsvault/local.json);
+                              https://, or http:// on loopback only (localhost, 127.0.0.0/8, [::1])
+  --json                      machine-readable output
+  -h, --help                  this text
+
+Secret values are never taken from the command line, where ps and shell history show them:
+--password and --notes are refused.
+
+exit codes: 0 ok, 1 unexpected, 2 usage, 3 auth, 4 not found, 5 conflict, 6 server or network, 7 rate limited`;
