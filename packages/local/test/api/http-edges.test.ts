@@ -1,11 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020';
-import { type LocalStack, startLocalStack } from '../../src/stack';
-import { call, captureStdout } from '../../src/testing';
+import type { LocalStack } from '../../src/stack';
+import { call, startTestStack, type TestStack } from '../../src/testing';
 
 type Problem = { code: string; status: number };
 type Operation = {
@@ -13,26 +9,17 @@ type Operation = {
   responses: Record<string, { links?: Record<string, { operationId: string; parameters: unknown }> }>;
 };
 
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
-
 describe('HTTP edges of the local stack', () => {
   let stack: LocalStack;
-  let logs: ReturnType<typeof captureStdout>;
+
+  let suite: TestStack | undefined;
 
   beforeAll(async () => {
-    logs = captureStdout();
-    stack = await startLocalStack({
-      inMemory: true,
-      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-edges-')),
-      config: { scrypt: FAST_SCRYPT },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'WARN' }),
-    });
+    suite = await startTestStack('edges', {}, 'WARN');
+    ({ stack } = suite);
   });
 
-  afterAll(async () => {
-    await stack.stop();
-    logs.restore();
-  });
+  afterAll(() => suite?.stop());
 
   it('refuses a weak If-Match (W/"1") with 412 and keeps the secret: If-Match was accepted with a weak validator', async () => {
     // Arrange

@@ -1,12 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { buildOpenApi, type Secret, type SecretMetadata } from '@kmsvault/core';
 import * as fc from 'fast-check';
-import { type LocalStack, startLocalStack } from '../../src/stack';
-import { call, captureStdout, OpenApiRecorder, type TestRequest, type TestResponse } from '../../src/testing';
+import type { LocalStack } from '../../src/stack';
+import {
+  call,
+  type captureStdout,
+  OpenApiRecorder,
+  startTestStack,
+  type TestRequest,
+  type TestResponse,
+  type TestStack,
+} from '../../src/testing';
 
 type Problem = { code: string; status: number; detail: string; errors?: { path: string; message: string }[] };
 type ImportResult = {
@@ -42,7 +46,6 @@ function csvCells(text: string): string[][] {
   return rows;
 }
 
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 /** Planted in every value this suite sends: no answer, log or stored record may carry it. */
 const MARK = 'IMPORT-HARDENING-MARK';
 
@@ -52,20 +55,14 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
   const recorder = new OpenApiRecorder();
   let counter = 0;
 
+  let suite: TestStack | undefined;
+
   beforeAll(async () => {
-    logs = captureStdout();
-    stack = await startLocalStack({
-      inMemory: true,
-      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-import-')),
-      config: { scrypt: FAST_SCRYPT },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'DEBUG' }),
-    });
+    suite = await startTestStack('import', {}, 'DEBUG');
+    ({ stack, logs } = suite);
   });
 
-  afterAll(async () => {
-    await stack?.stop();
-    logs.restore();
-  });
+  afterAll(() => suite?.stop());
 
   /** A signed-up, logged-in user; every response is recorded for the OpenAPI check. */
   async function newUser() {

@@ -1,14 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { type LocalStack, startLocalStack } from '../../src/stack';
-import { call, captureStdout } from '../../src/testing';
+import type { LocalStack } from '../../src/stack';
+import { call, type captureStdout, startTestStack, type TestStack } from '../../src/testing';
 
 type Problem = { code: string; status: number };
 
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 /** Every plaintext value the suite writes carries this marker; no log line may. */
 const MARK = 'PLAINTEXT-MARK';
 
@@ -27,20 +22,14 @@ describe('Integrity failures over HTTP', () => {
   let stack: LocalStack;
   let logs: ReturnType<typeof captureStdout>;
 
+  let suite: TestStack | undefined;
+
   beforeAll(async () => {
-    logs = captureStdout();
-    stack = await startLocalStack({
-      inMemory: true,
-      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-integrity-')),
-      config: { scrypt: FAST_SCRYPT },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'DEBUG' }),
-    });
+    suite = await startTestStack('integrity', {}, 'DEBUG');
+    ({ stack, logs } = suite);
   });
 
-  afterAll(async () => {
-    await stack.stop();
-    logs.restore();
-  });
+  afterAll(() => suite?.stop());
 
   it('integrity failures are logged as a security event (integrity_error, user id, item key), not as "dependency unavailable"', async () => {
     // Arrange: a user with one secret, then a table writer changes the stored ciphertext.

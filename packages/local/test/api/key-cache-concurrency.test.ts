@@ -1,11 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { type LocalStack, startLocalStack } from '../../src/stack';
-import { call, captureStdout } from '../../src/testing';
-
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
+import type { LocalStack } from '../../src/stack';
+import { call, startTestStack, type TestStack } from '../../src/testing';
 
 /**
  * Issue 13, item 2: the key cache handed out a buffer that an eviction then
@@ -18,22 +12,15 @@ const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
  */
 describe('Key cache under concurrency (tiny max age, one entry)', () => {
   let stack: LocalStack;
-  let logs: ReturnType<typeof captureStdout>;
+
+  let suite: TestStack | undefined;
 
   beforeAll(async () => {
-    logs = captureStdout();
-    stack = await startLocalStack({
-      inMemory: true,
-      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-cache-')),
-      config: { scrypt: FAST_SCRYPT, keyCacheMaxAgeMs: 1, keyCacheMaxEntries: 1 },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'ERROR' }),
-    });
+    suite = await startTestStack('cache', { keyCacheMaxAgeMs: 1, keyCacheMaxEntries: 1 }, 'ERROR');
+    ({ stack } = suite);
   });
 
-  afterAll(async () => {
-    await stack?.stop();
-    logs.restore();
-  });
+  afterAll(() => suite?.stop());
 
   async function user(n: number): Promise<string> {
     const username = `cache-${process.pid}-${n}`;

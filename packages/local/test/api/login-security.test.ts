@@ -1,16 +1,11 @@
 import { constants, createPublicKey, publicEncrypt, randomBytes, scryptSync } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { clientGroup, keys, type PasswordStrategyName } from '@kmsvault/core';
-import { type LocalStack, startLocalStack } from '../../src/stack';
-import { call, captureStdout } from '../../src/testing';
+import type { LocalStack } from '../../src/stack';
+import { call, type captureStdout, FAST_SCRYPT, startTestStack, type TestStack } from '../../src/testing';
 
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const BACKOFF = { freeAttempts: 5, accountFreeAttempts: 12, baseSeconds: 60, maxSeconds: 900 };
 const PASSWORD = 'the owner knows this one';
 let counter = 0;
@@ -21,20 +16,14 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])('Login security (password s
   let stack: LocalStack;
   let logs: ReturnType<typeof captureStdout>;
 
+  let suite: TestStack | undefined;
+
   beforeAll(async () => {
-    logs = captureStdout();
-    stack = await startLocalStack({
-      inMemory: true,
-      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-login-')),
-      config: { passwordStrategy: strategy, scrypt: FAST_SCRYPT, loginBackoff: BACKOFF },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'INFO' }),
-    });
+    suite = await startTestStack('login', { passwordStrategy: strategy, loginBackoff: BACKOFF }, 'INFO');
+    ({ stack, logs } = suite);
   });
 
-  afterAll(async () => {
-    await stack?.stop();
-    logs.restore();
-  });
+  afterAll(() => suite?.stop());
 
   const api = () => stack.info.apiUrl;
   const signup = async () => {

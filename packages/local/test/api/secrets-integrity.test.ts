@@ -1,8 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type AttributeValue,
   DeleteItemCommand,
@@ -28,15 +24,17 @@ import {
   UserRepository,
   VaultHead,
 } from '@kmsvault/core';
-import { type LocalStack, startLocalStack } from '../../src/stack';
+import type { LocalStack } from '../../src/stack';
 import {
   call,
-  captureStdout,
+  type captureStdout,
   kmsStats,
   OpenApiRecorder,
   resetKmsStats,
+  startTestStack,
   type TestRequest,
   type TestResponse,
+  type TestStack,
 } from '../../src/testing';
 
 type Problem = { code: string; detail: string; status: number };
@@ -50,7 +48,6 @@ type Versions = {
 };
 type Raw = Record<string, AttributeValue>;
 
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const RETENTION_DAYS = 7;
 
 /**
@@ -65,20 +62,18 @@ describe('Secrets API: integrity against a table writer', () => {
   let logs: ReturnType<typeof captureStdout>;
   let counter = 0;
 
+  let suite: TestStack | undefined;
+
   beforeAll(async () => {
-    logs = captureStdout();
-    stack = await startLocalStack({
-      inMemory: true,
-      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-integrity-')),
-      config: { scrypt: FAST_SCRYPT, historyDepth: 3, trashRetentionDays: RETENTION_DAYS },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'WARN' }),
-    });
+    suite = await startTestStack(
+      'integrity',
+      { historyDepth: 3, trashRetentionDays: RETENTION_DAYS },
+      'WARN',
+    );
+    ({ stack, logs } = suite);
   });
 
-  afterAll(async () => {
-    await stack?.stop();
-    logs.restore();
-  });
+  afterAll(() => suite?.stop());
 
   // ---- raw table access: the attacker's tools ------------------------------
 

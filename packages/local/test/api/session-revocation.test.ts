@@ -1,14 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { defaultConfig, KmsJwsSigner } from '@kmsvault/core';
 import { decodeJwt } from 'jose';
-import { type LocalStack, startLocalStack } from '../../src/stack';
-import { call, captureStdout } from '../../src/testing';
+import type { LocalStack } from '../../src/stack';
+import { call, startTestStack, type TestStack } from '../../src/testing';
 
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const DEFAULT_TOKENS = defaultConfig({
   tables: { vault: 'unused', idempotency: 'unused' },
   keys: { vault: 'unused', password: 'unused', signing: 'unused' },
@@ -35,22 +30,15 @@ type Tokens = { accessToken: string; refreshToken: string };
  */
 describe('Session revocation and lifetimes', () => {
   let stack: LocalStack;
-  let logs: ReturnType<typeof captureStdout>;
+
+  let suite: TestStack | undefined;
 
   beforeAll(async () => {
-    logs = captureStdout();
-    stack = await startLocalStack({
-      inMemory: true,
-      dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-sessions-')),
-      config: { scrypt: FAST_SCRYPT, tokens: TOKENS },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'ERROR' }),
-    });
+    suite = await startTestStack('sessions', { tokens: TOKENS }, 'ERROR');
+    ({ stack } = suite);
   });
 
-  afterAll(async () => {
-    await stack?.stop();
-    logs.restore();
-  });
+  afterAll(() => suite?.stop());
 
   const api = () => stack.info.apiUrl;
   const post = <T = unknown>(path: string, body: unknown, bearer?: string) =>
