@@ -1,0 +1,187 @@
+import { type FunctionName, ROUTES, type RouteDefinition } from '@kmsvault/core';
+import {
+  aws_apigateway as apigw,
+  Duration,
+  aws_logs as logs,
+  type aws_lambda_nodejs as nodejs,
+  type RemovalPolicy,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import * as z from 'zod';
+import type { VaultFunctions } from './functions';
+import { acknowledge } from './nag';
+import type { VaultApiOptions } from './props';
+
+/** The REST API, from the route manifest: resources, methods, models, validators, the authorizer. */
+export function restApi(
+  scope: Construct,
+  functions: VaultFunctions<nodejs.NodejsFunction>,
+  options: VaultApiOptions,
+  retention: logs.RetentionDays,
+  removalPolicy: RemovalPolicy,
+): apigw.RestApi {
+  const accessLogs = new logs.LogGroup(scope, 'ApiAccessLogs', { retention, removalPolicy });
+  const corsOrigins = [...(options.corsOrigins ?? [])];
+  const api = new apigw.RestApi(scope, 'Api', {
+    description: 'kmsvault API',
+    cloudWatchRole: true,
+    cloudWatchRoleRemovalPolicy: removalPolicy,
+    endpointTypes: [apigw.EndpointType.REGIONAL],
+    deployOptions: {
+      stageName: options.stageName ?? 'v1',
+      accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+      accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+        caller: false,
+        httpMethod: true,
+        ip: true,
+        protocol: true,
+        requestTime: true,
+        resourcePath: true,
+        responseLength: true,
+        status: true,
+        user: false,
+      }),
+      loggingLevel: apigw.MethodLoggingLevel.INFO,
+      dataTraceEnabled: false,
+      tracingEnabled: true,
+      metricsEnabled: true,
+      throttlingRateLimit: options.throttlingRateLimit ?? 50,
+      throttlingBurstLimit: options.throttlingBurstLimit ?? 100,
+    },
+    ...(corsOrigins.length > 0
+      ? {
+          defaultCorsPreflightOptions: {
+            allowOrigins: corsOrigins,
+            allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
+            exposeHeaders: ['ETag', 'Retry-After'],
+          } as apigw.CorsOptions,
+        }
+      : {}),
+  });
+  for (const [type, status, code] of [
+    [apigw.ResponseType.UNAUTHORIZED, '401', 'unauthorized'],
+    [apigw.ResponseType.ACCESS_DENIED, '403', 'forbidden'],
+    [apigw.ResponseType.BAD_REQUEST_BODY, '400', 'validation_failed'],
+    [apigw.ResponseType.REQUEST_TOO_LARGE, '413', 'payload_too_large'],
+    [apigw.ResponseType.THROTTLED, '429', 'too_many_requests'],
+    [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'not_found'],
+    [apigw.ResponseType.AUTHORIZER_FAILURE, '503', 'service_unavailable'],
+    [apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, '503', 'service_unavailable'],
+    [apigw.ResponseType.INTEGRATION_TIMEOUT, '503', 'service_unavailable'],
+    [apigw.ResponseType.DEFAULT_5XX, undefined, 'service_unavailable'],
+  ] as const) {
+    api.addGatewayResponse(`Gateway${type.responseType}`, {
+      type,
+      ...(status ? { statusCode: status } : {}),
+      responseHeaders: {
+        'Content-Type': "'application/problem+json'",
+        ...(code === 'service_unavailable' ? { 'Retry-After': "'1'" } : {}),
+      },
+      templates: {
+        'application/json': `{"type":"https://kmsvault.dev/problems/${code}","title":"$context.error.responseType","status":${status ?? '$context.error.statusCode'},"detail":$context.error.messageString,"code":"${code}","instance":"urn:request:$context.requestId"}`,
+      },
+    });
+  }
+  acknowledge(
+    accessLogs,
+    'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    'CloudWatch Logs encrypts at rest; access logs hold no caller identity or body',
+  );
+  const cloudWatchRole = api.node.findChild('CloudWatchRole');
+  acknowledge(
+    cloudWatchRole,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    'the account-level API Gateway logging role; AWS documents this managed policy for it',
+  );
+  const stage = api.deploymentStage;
+  acknowledge(
+    stage,
+    'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted',
+    'responses carry decrypted secrets per caller; caching them would be wrong',
+  );
+  acknowledge(
+    stage,
+    'NIST.800.53.R5-APIGWSSLEnabled',
+    'the backend is Lambda, not an HTTP endpoint that a client certificate would authenticate to',
+  );
+  if (options.waf !== true) {
+    acknowledge(
+      stage,
+      'AwsSolutions-APIG3',
+      'WAF is off by configuration (api.waf=false) in this environment; staging and prod turn it on',
+    );
+    acknowledge(
+      stage,
+      'NIST.800.53.R5-APIGWAssociatedWithWAF',
+      'WAF is off by configuration (api.waf=false) in this environment',
+    );
+  }
+  const authorizer = new apigw.TokenAuthorizer(scope, 'Authorizer', {
+    handler: functions.authorizer,
+    identitySource: apigw.IdentitySource.header('Authorization'),
+    // Off: a cached policy outlives logout and the token's exp. The authorizer checks the
+    // session itself (one GetItem per session, reused for at most 10 s in the function).
+    resultsCacheTtl: Duration.seconds(0),
+  });
+  const validator = new apigw.RequestValidator(scope, 'BodyValidator', {
+    restApi: api,
+    validateRequestBody: true,
+    validateRequestParameters: true,
+  });
+  const integrations: Record<FunctionName, apigw.LambdaIntegration> = {
+    auth: new apigw.LambdaIntegration(functions.auth),
+    secrets: new apigw.LambdaIntegration(functions.secrets),
+  };
+  for (const route of ROUTES) {
+    const resource = api.root.resourceForPath(route.path);
+    const method = resource.addMethod(route.method, integrations[route.function], {
+      operationName: route.operationId,
+      ...(route.auth === 'bearer'
+        ? { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM }
+        : { authorizationType: apigw.AuthorizationType.NONE }),
+      ...(route.body
+        ? { requestValidator: validator, requestModels: { 'application/json': model(scope, api, route) } }
+        : {}),
+      ...(route.headers?.some((h) => h.required)
+        ? {
+            requestParameters: Object.fromEntries(
+              route.headers
+                .filter((h) => h.required && h.name === 'Idempotency-Key')
+                .map((h) => [`method.request.header.${h.name}`, true]),
+            ),
+          }
+        : {}),
+    });
+    if (route.auth === 'none') {
+      acknowledge(
+        method,
+        'AwsSolutions-APIG4',
+        `${route.method} ${route.path} is public by design (${route.summary})`,
+      );
+      acknowledge(method, 'AwsSolutions-COG4', `${route.method} ${route.path} is public by design`);
+    } else {
+      acknowledge(
+        method,
+        'AwsSolutions-COG4',
+        'authorised by the kmsvault Lambda authorizer (KMS-signed ES256 JWTs), not Cognito',
+      );
+    }
+  }
+  return api;
+}
+
+/** A route's request model: its body schema as JSON Schema draft 4, for API Gateway's validator. */
+function model(scope: Construct, api: apigw.RestApi, route: RouteDefinition): apigw.Model {
+  const schema = z.toJSONSchema(route.body as z.ZodType, {
+    target: 'draft-04',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  const { $schema: _s, ...rest } = schema;
+  return new apigw.Model(scope, `${route.operationId}Model`, {
+    restApi: api,
+    contentType: 'application/json',
+    modelName: `${route.operationId}Request`,
+    schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...rest } as apigw.JsonSchema,
+  });
+}

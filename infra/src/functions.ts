@@ -1,0 +1,183 @@
+import { join } from 'node:path';
+import { DEFAULTS, type FunctionName } from '@kmsvault/core';
+import {
+  Duration,
+  type aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_lambda_nodejs as nodejs,
+  type RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { LOG_ACTIONS, XRAY_ACTIONS } from './constants';
+import type { VaultKeys } from './keys';
+import { acknowledge } from './nag';
+import type { PasswordStrategy, VaultProps } from './props';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The auth, secrets and authorizer functions (or their roles). */
+export type VaultFunctions<T> = Record<FunctionName | 'authorizer', T>;
+
+/** A role Lambda can assume, in `scope`. */
+export function functionRole(scope: Construct, id: string): iam.Role {
+  return new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+}
+
+/** The environment every function gets: table, keys and the vault's settings. */
+export function functionEnvironment(
+  scope: Construct,
+  props: VaultProps,
+  strategy: PasswordStrategy,
+  keys: VaultKeys,
+  table: dynamodb.Table,
+  idempotencyTable: dynamodb.Table,
+): Record<string, string> {
+  return {
+    TABLE_NAME: table.tableName,
+    IDEMPOTENCY_TABLE_NAME: idempotencyTable.tableName,
+    VAULT_KEY_ID: keys.vaultKey.keyArn,
+    PASSWORD_KEY_ID: keys.passwordKey.keyArn,
+    SIGNING_KEY_ID: keys.signingKey.keyArn,
+    PREVIOUS_SIGNING_KEY_IDS: (props.previousSigningKeys ?? []).map((k) => k.keyArn).join(','),
+    PASSWORD_STRATEGY: strategy,
+    KEY_CACHE_MAX_AGE_SECONDS: String((props.keyCacheMaxAge ?? Duration.minutes(5)).toSeconds()),
+    HISTORY_DEPTH: String(props.historyDepth ?? DEFAULTS.historyDepth),
+    TRASH_RETENTION_DAYS: String(
+      (props.trashRetention ?? Duration.days(DEFAULTS.trashRetentionDays)).toDays(),
+    ),
+    TOKEN_ISSUER: `kmsvault-${Stack.of(scope).stackName}`,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/** The three functions in `scope`, each with its own log group and logging/tracing policy. */
+export function vaultFunctions(
+  scope: Construct,
+  roles: VaultFunctions<iam.Role>,
+  environment: Record<string, string>,
+  logRetention: logs.RetentionDays,
+  removalPolicy: RemovalPolicy,
+): VaultFunctions<nodejs.NodejsFunction> {
+  return {
+    // scrypt N=2^17, r=8 needs 128 MiB for itself and CPU: 1 GiB gives a full vCPU share on arm64.
+    auth: fn(
+      scope,
+      'AuthFunction',
+      'lambda-auth',
+      roles.auth,
+      environment,
+      logRetention,
+      removalPolicy,
+      1024,
+      10,
+    ),
+    secrets: fn(
+      scope,
+      'SecretsFunction',
+      'lambda-secrets',
+      roles.secrets,
+      environment,
+      logRetention,
+      removalPolicy,
+      512,
+      10,
+    ),
+    authorizer: fn(
+      scope,
+      'AuthorizerFunction',
+      'lambda-authorizer',
+      roles.authorizer,
+      environment,
+      logRetention,
+      removalPolicy,
+      256,
+      5,
+    ),
+  };
+}
+
+/** One function from `packages/<pkg>/src/lambda.ts`, bundled by esbuild, with the cdk-nag findings it answers. */
+function fn(
+  scope: Construct,
+  id: string,
+  pkg: string,
+  role: iam.Role,
+  environment: Record<string, string>,
+  retention: logs.RetentionDays,
+  removalPolicy: RemovalPolicy,
+  memorySize: number,
+  timeoutSeconds: number,
+): nodejs.NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention, removalPolicy });
+  const fn = new nodejs.NodejsFunction(scope, id, {
+    entry: join(ROOT, 'packages', pkg, 'src', 'lambda.ts'),
+    handler: 'handler',
+    projectRoot: ROOT,
+    depsLockFilePath: join(ROOT, 'pnpm-lock.yaml'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize,
+    timeout: Duration.seconds(timeoutSeconds),
+    // CDK would otherwise add an inline policy for X-Ray; the managed policy below has it.
+    role: role.withoutPolicyUpdates() as iam.Role,
+    logGroup,
+    tracing: lambda.Tracing.ACTIVE,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    environment: { ...environment, POWERTOOLS_SERVICE_NAME: `kmsvault-${pkg.replace('lambda-', '')}` },
+    bundling: {
+      minify: true,
+      sourceMap: false,
+      target: 'node24',
+      format: nodejs.OutputFormat.CJS,
+      forceDockerBundling: false,
+    },
+  });
+  const policy = new iam.ManagedPolicy(scope, `${id}Policy`, {
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({
+        actions: [...LOG_ACTIONS],
+        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+      }),
+      new iam.PolicyStatement({ actions: [...XRAY_ACTIONS], resources: ['*'] }),
+    ],
+  });
+  const logStreams = `AwsSolutions-IAM5[Resource::<${Stack.of(scope).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`;
+  acknowledge(
+    policy,
+    logStreams,
+    "log streams of this function's own log group; stream names are made by Lambda at run time",
+  );
+  acknowledge(
+    policy,
+    'AwsSolutions-IAM5[Resource::*]',
+    'xray:PutTraceSegments and PutTelemetryRecords support no resource-level permissions',
+  );
+  for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
+    acknowledge(
+      fn,
+      rule,
+      'invoked synchronously by API Gateway only; a DLQ applies to asynchronous invocations',
+    );
+  }
+  acknowledge(
+    fn,
+    'NIST.800.53.R5-LambdaInsideVPC',
+    'reaches only KMS and DynamoDB public endpoints over TLS with SigV4; no private resources to reach',
+  );
+  acknowledge(
+    fn,
+    'NIST.800.53.R5-LambdaConcurrency',
+    'bounded by the API stage throttling; reserved concurrency would starve accounts with a low concurrency quota',
+  );
+  acknowledge(
+    logGroup,
+    'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    'CloudWatch Logs encrypts at rest; the functions log no secret, password or token (tests scan the logs)',
+  );
+  return fn;
+}

@@ -1,0 +1,176 @@
+import { DEPENDENCY_EVENT, INTEGRITY_EVENT } from '@kmsvault/core';
+import {
+  type aws_apigateway as apigw,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cwActions,
+  Duration,
+  type aws_dynamodb as dynamodb,
+  aws_logs as logs,
+  type aws_lambda_nodejs as nodejs,
+  aws_sns as sns,
+  aws_sns_subscriptions as subs,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { VaultFunctions } from './functions';
+import { alarmKey, type KeyAdministration } from './keys';
+import { acknowledge } from './nag';
+import type { VaultProps } from './props';
+
+/** What the alarms and the dashboard watch. */
+export interface MonitoredResources {
+  readonly api: apigw.RestApi;
+  readonly functions: VaultFunctions<nodejs.NodejsFunction>;
+  readonly table: dynamodb.Table;
+}
+
+/**
+ * The topic alarms go to: the given one, or a new topic encrypted under its
+ * own key, with the alarm email subscribed if one is given.
+ */
+export function alarmTopic(
+  scope: Construct,
+  props: Pick<VaultProps, 'alarmEmail' | 'alarmTopic'>,
+  administration: KeyAdministration,
+): sns.ITopic {
+  if (props.alarmTopic !== undefined) return props.alarmTopic;
+  const topic = new sns.Topic(scope, 'AlarmTopic', {
+    displayName: 'kmsvault alarms',
+    enforceSSL: true,
+    masterKey: alarmKey(scope, administration),
+  });
+  if (props.alarmEmail !== undefined) {
+    topic.addSubscription(new subs.EmailSubscription(props.alarmEmail));
+    const subscription = topic.node.findChild(props.alarmEmail).node.defaultChild;
+    if (subscription)
+      acknowledge(
+        subscription,
+        'Serverless-SNSRedrivePolicy',
+        "an email subscription for alarms; failed deliveries show in the topic's NumberOfNotificationsFailed metric",
+      );
+  }
+  return topic;
+}
+
+/** Alarms (to the topic) on API 5xx, function errors and throttles, table throttles, dependency failures, integrity errors; and the dashboard. */
+export function alarmsAndDashboard(
+  scope: Construct,
+  topic: sns.ITopic,
+  { api, functions, table }: MonitoredResources,
+): cloudwatch.Dashboard {
+  const action = new cwActions.SnsAction(topic);
+  const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
+    const a = new cloudwatch.Alarm(scope, id, {
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    a.addAlarmAction(action);
+    return a;
+  };
+  const period = Duration.minutes(5);
+  const alarms = [
+    alarm('Api5xxAlarm', api.metricServerError({ period, statistic: 'Sum' }), 'The API answered 5xx.'),
+  ];
+  for (const [name, fn] of Object.entries(functions)) {
+    alarms.push(alarm(`${name}ErrorsAlarm`, fn.metricErrors({ period }), `The ${name} function failed.`));
+    alarms.push(
+      alarm(`${name}ThrottlesAlarm`, fn.metricThrottles({ period }), `The ${name} function was throttled.`),
+    );
+  }
+  alarms.push(
+    alarm(
+      'TableThrottlesAlarm',
+      new cloudwatch.MathExpression({
+        expression: 'r + w',
+        usingMetrics: {
+          r: table.metric('ReadThrottleEvents', { period, statistic: 'Sum' }),
+          w: table.metric('WriteThrottleEvents', { period, statistic: 'Sum' }),
+        },
+        period,
+      }),
+      'DynamoDB throttled the vault table.',
+    ),
+  );
+  // KMS publishes no per-caller failure metric: the functions log every
+  // failed or throttled dependency call ("dependency unavailable"), counted here.
+  const dependencyFailures = logEventMetric(scope, functions, 'DependencyFailures', DEPENDENCY_EVENT, period);
+  alarms.push(
+    alarm('DependencyFailuresAlarm', dependencyFailures, 'KMS or DynamoDB calls failed or were throttled.'),
+  );
+  // A stored item that fails verification was tampered with, forged or rolled
+  // back: a security event. The functions log it as `integrity_error`
+  // (user id, item, route; never a value), counted here; one is an alarm.
+  const integrityErrors = logEventMetric(scope, functions, 'IntegrityErrors', INTEGRITY_EVENT, period);
+  alarms.push(
+    alarm(
+      'IntegrityErrorsAlarm',
+      integrityErrors,
+      'A stored item failed its integrity check (tampering, forgery or rollback): see the integrity_error log events.',
+    ),
+  );
+
+  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard');
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'API requests and errors',
+      left: [
+        api.metricCount({ period }),
+        api.metricClientError({ period }),
+        api.metricServerError({ period }),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'API latency (p50, p99)',
+      left: [
+        api.metricLatency({ period, statistic: 'p50' }),
+        api.metricLatency({ period, statistic: 'p99' }),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Function errors and throttles',
+      left: Object.values(functions).flatMap((f) => [
+        f.metricErrors({ period }),
+        f.metricThrottles({ period }),
+      ]),
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Dependency failures (KMS, DynamoDB)',
+      left: [dependencyFailures],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Integrity errors (security events)',
+      left: [integrityErrors],
+    }),
+    new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms }),
+  );
+  return dashboard;
+}
+
+/**
+ * A metric counting the log lines with one message in every function's log
+ * group (a metric filter per group, `kmsvault` namespace), summed per period.
+ * A metric filter rather than embedded metric format: the functions only log
+ * the event, need no metrics library or namespace setting, and the count
+ * cannot drift from the log line it is made from.
+ */
+function logEventMetric(
+  scope: Construct,
+  functions: VaultFunctions<nodejs.NodejsFunction>,
+  metricName: string,
+  message: string,
+  period: Duration,
+): cloudwatch.Metric {
+  for (const [name, fn] of Object.entries(functions)) {
+    new logs.MetricFilter(scope, `${name}${metricName}`, {
+      logGroup: fn.logGroup,
+      metricNamespace: 'kmsvault',
+      metricName,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
+      metricValue: '1',
+    });
+  }
+  return new cloudwatch.Metric({ namespace: 'kmsvault', metricName, period, statistic: 'Sum' });
+}

@@ -1,0 +1,134 @@
+import type {
+  Duration,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  RemovalPolicy,
+  aws_sns as sns,
+} from 'aws-cdk-lib';
+
+export type PasswordStrategy = 'rsa' | 'hmac';
+
+/** API Gateway settings of the vault's REST API. */
+export interface VaultApiOptions {
+  /**
+   * Steady-state requests per second for the stage.
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Burst of requests for the stage.
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Attach a WAFv2 web ACL: AWS managed rules and a rate-based rule on `/v1/auth/*`.
+   * @default false
+   */
+  readonly waf?: boolean;
+  /**
+   * Requests per 5 minutes per client address on `/v1/auth/*` before WAF blocks.
+   * @default 300
+   */
+  readonly authRateLimit?: number;
+  /**
+   * Origins allowed by CORS (https only); none means no CORS preflight is answered.
+   * @default []
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * The stage name.
+   * @default 'v1'
+   */
+  readonly stageName?: string;
+}
+
+export interface VaultProps {
+  /**
+   * Principals that administer the keys: management actions only, never
+   * cryptographic ones. Must include the principal that deploys the stack
+   * (for example the CDK cfn-exec role), or KMS refuses the key policy.
+   */
+  readonly keyAdmins: readonly iam.IPrincipal[];
+  /**
+   * Add the account root statement (`kms:*` for the account) to every key
+   * policy. On: IAM policies in the account can grant key use, and the key
+   * cannot be orphaned if every admin role is deleted. Off: only the
+   * principals named in the key policy can use or manage the key, so a
+   * broad IAM policy elsewhere in the account cannot reach secrets; the cost
+   * is that losing every key admin needs AWS Support to recover.
+   * @default false
+   */
+  readonly trustAccountRoot?: boolean;
+  /**
+   * How login password hashes are protected: `rsa` (RSA_3072 key; KMS
+   * Decrypt checks a password, plus a user-key Decrypt to authenticate the
+   * record) or `hmac` (HMAC_256 key; one VerifyMac checks the password and
+   * authenticates the record).
+   * @default 'hmac'
+   */
+  readonly passwordStrategy?: PasswordStrategy;
+  /**
+   * How long an unwrapped user key is reused in a function; zero means one
+   * KMS Decrypt per request (every read in CloudTrail). At most one hour.
+   * @default Duration.minutes(5)
+   */
+  readonly keyCacheMaxAge?: Duration;
+  /**
+   * Previous versions kept per secret, 0 to 100.
+   * @default 10
+   */
+  readonly historyDepth?: number;
+  /**
+   * How long deleted secrets stay in the trash, 1 to 365 days.
+   * @default Duration.days(30)
+   */
+  readonly trashRetention?: Duration;
+  /**
+   * Earlier signing keys whose tokens must still verify during a signing key
+   * rotation; the JWKS lists them after the current key. Asymmetric keys do
+   * not rotate in KMS: rotating means a new key here, the old one listed for
+   * one access-token lifetime (15 min), then removed.
+   * @default []
+   */
+  readonly previousSigningKeys?: readonly kms.IKey[];
+  /** @default - the defaults of VaultApiOptions */
+  readonly api?: VaultApiOptions;
+  /**
+   * Deploy the web vault: a private S3 bucket behind CloudFront (origin
+   * access control, HTTPS only, security headers) with the API under the
+   * same origin. The deploy workflow uploads the files.
+   * @default false
+   */
+  readonly webVault?: boolean;
+  /**
+   * What happens to the table and keys when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Point-in-time recovery of the table.
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * Deletion protection of the table.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Retention of function and access logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * An address to mail alarms to (a new topic is made); exclusive with alarmTopic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * An existing topic for alarms; exclusive with alarmEmail.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+}

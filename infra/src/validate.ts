@@ -1,0 +1,68 @@
+import { Token } from 'aws-cdk-lib';
+import type { VaultProps } from './props';
+
+/** Checks the Vault's props (values that are tokens are skipped); throws on the first invalid one. */
+export function validateProps(props: VaultProps): void {
+  const fail = (prop: string, value: unknown, allowed: string) => {
+    throw new Error(`invalid Vault prop ${prop}: got ${JSON.stringify(value)}; ${allowed}`);
+  };
+  if (props.keyAdmins.length === 0)
+    fail('keyAdmins', [], 'give at least one principal that administers the keys');
+  const strategy = props.passwordStrategy;
+  if (strategy !== undefined && strategy !== 'rsa' && strategy !== 'hmac')
+    fail('passwordStrategy', strategy, "allowed: 'rsa' or 'hmac'");
+  const depth = props.historyDepth;
+  if (
+    depth !== undefined &&
+    !Token.isUnresolved(depth) &&
+    (!Number.isInteger(depth) || depth < 0 || depth > 100)
+  ) {
+    fail('historyDepth', depth, 'allowed: a whole number from 0 to 100');
+  }
+  const cache = props.keyCacheMaxAge;
+  if (
+    cache !== undefined &&
+    !Token.isUnresolved(cache.toSeconds({ integral: false })) &&
+    (cache.toSeconds({ integral: false }) < 0 || cache.toSeconds({ integral: false }) > 3600)
+  ) {
+    fail('keyCacheMaxAge', cache.toHumanString(), 'allowed: 0 to 1 hour');
+  }
+  const trash = props.trashRetention;
+  if (
+    trash !== undefined &&
+    (trash.toDays({ integral: false }) < 1 ||
+      trash.toDays({ integral: false }) > 365 ||
+      !Number.isInteger(trash.toDays({ integral: false })))
+  ) {
+    fail('trashRetention', trash.toHumanString(), 'allowed: a whole number of days from 1 to 365');
+  }
+  const api = props.api ?? {};
+  for (const [name, value] of [
+    ['api.throttlingRateLimit', api.throttlingRateLimit],
+    ['api.throttlingBurstLimit', api.throttlingBurstLimit],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 10_000))
+      fail(name, value, 'allowed: a whole number from 1 to 10000');
+  }
+  if (
+    api.authRateLimit !== undefined &&
+    (!Number.isInteger(api.authRateLimit) || api.authRateLimit < 100 || api.authRateLimit > 2_000_000_000)
+  ) {
+    fail('api.authRateLimit', api.authRateLimit, 'allowed: a whole number of at least 100 (the WAF minimum)');
+  }
+  if (api.stageName !== undefined && !/^[A-Za-z0-9_]{1,128}$/.test(api.stageName))
+    fail('api.stageName', api.stageName, 'allowed: letters, digits and _');
+  for (const origin of api.corsOrigins ?? []) {
+    if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin))
+      fail('api.corsOrigins', origin, 'allowed: https origins such as https://vault.example.com');
+  }
+  if (props.alarmEmail !== undefined && props.alarmTopic !== undefined)
+    fail('alarmEmail', props.alarmEmail, 'give alarmEmail or alarmTopic, not both');
+  if (
+    props.alarmEmail !== undefined &&
+    !Token.isUnresolved(props.alarmEmail) &&
+    !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)
+  ) {
+    fail('alarmEmail', props.alarmEmail, 'allowed: an email address');
+  }
+}
