@@ -10,7 +10,7 @@ import { type SecretRepository, secretKeys } from '../store/secrets';
 import type { UserRepository } from '../store/users';
 import { ConflictError, NotFoundError, VaultError } from './errors';
 import { HeadMismatchError } from './head';
-import { HeadKeeper, type WritePlan } from './head-keeper';
+import { HeadKeeper, type LoadedHead, type WritePlan } from './head-keeper';
 import { type KeySession, UserKeys } from './key-session';
 import { batches } from './secret-batches';
 import { SecretItems } from './secret-items';
@@ -158,17 +158,15 @@ export class SecretService {
     if (ifMatch === undefined) throw new PreconditionRequiredError();
     checkId(id);
     const pk = pkOf(userId);
-    const result = await this.keys.session(userId, (keys) =>
-      this.heads.commit(
-        keys,
-        pk,
-        this.heads.items(pk, [secretKeys.current(id)]),
-        async ({ head }, [record]) => {
-          const previous = await this.items.current(keys, head, id, record);
-          if (previous.version !== ifMatch) throw new PreconditionFailedError(previous.version as number);
-          return this.replacement(keys, pk, id, previous, clean(input));
-        },
-      ),
+    const result = await this.writeItems(
+      userId,
+      pk,
+      [secretKeys.current(id)],
+      async (keys, { head }, [record]) => {
+        const previous = await this.items.current(keys, head, id, record);
+        if (previous.version !== ifMatch) throw new PreconditionFailedError(previous.version as number);
+        return this.replacement(keys, pk, id, previous, clean(input));
+      },
     );
     await this.prune(pk, id);
     return result;
@@ -184,61 +182,52 @@ export class SecretService {
     checkId(id);
     const pk = pkOf(userId);
     const purgeAt = this.purgeAt();
-    const trashed = await this.keys.session(userId, (keys) =>
-      this.heads.commit(
-        keys,
-        pk,
-        this.heads.items(pk, [secretKeys.current(id)]),
-        async ({ head }, [record]): Promise<WritePlan<boolean>> => {
-          const entry = head.get(id);
-          const conflict = () => this.conflictOn(keys, pk, id);
-          if (record === undefined) {
-            if (entry?.state !== 'current') throw new NotFoundError();
-            // The head names a secret the table lost: forget it.
-            return { ops: [], changes: [[id, undefined]], result: false, conflict };
-          }
-          const current = await this.items.current(keys, head, id, record).catch((err: unknown) => {
-            if (err instanceof IntegrityError) return undefined;
-            throw err;
-          });
-          if (current !== undefined) {
-            const version = current.version as number;
-            const fields = { ...current, deletedAt: this.iso() };
-            const item = this.items.seal(
-              pk,
-              secretKeys.trash(id),
-              fields,
-              await keys.latest(),
-              false,
-              purgeAt,
-            );
-            return {
-              ops: [
-                this.deps.secrets.delete(pk, secretKeys.current(id), 'version = :v', { ':v': version }),
-                this.deps.secrets.put(item),
-              ],
-              changes: [[id, { version, state: 'trash', purgeAt }]],
-              result: true,
-              conflict,
-            };
-          }
-          const drop = this.deps.secrets.delete(
-            pk,
-            secretKeys.current(id),
-            '#s = :s',
-            { ':s': record[SIGNATURE_ATTRIBUTE] },
-            { '#s': SIGNATURE_ATTRIBUTE },
-          );
-          if (entry?.state !== 'current') return { ops: [drop], changes: [], result: false, conflict };
-          const { beacon: _b, ...raw } = record;
+    const trashed = await this.writeItems(
+      userId,
+      pk,
+      [secretKeys.current(id)],
+      async (keys, { head }, [record]): Promise<WritePlan<boolean>> => {
+        const entry = head.get(id);
+        const conflict = () => this.conflictOn(keys, pk, id);
+        if (record === undefined) {
+          if (entry?.state !== 'current') throw new NotFoundError();
+          // The head names a secret the table lost: forget it.
+          return { ops: [], changes: [[id, undefined]], result: false, conflict };
+        }
+        const current = await this.items.current(keys, head, id, record).catch((err: unknown) => {
+          if (err instanceof IntegrityError) return undefined;
+          throw err;
+        });
+        if (current !== undefined) {
+          const version = current.version as number;
+          const fields = { ...current, deletedAt: this.iso() };
+          const item = this.items.seal(pk, secretKeys.trash(id), fields, await keys.latest(), false, purgeAt);
           return {
-            ops: [drop, this.deps.secrets.put({ ...raw, sk: secretKeys.trash(id), expiresAt: purgeAt })],
-            changes: [[id, { version: entry.version, state: 'trash', purgeAt }]],
+            ops: [
+              this.deps.secrets.delete(pk, secretKeys.current(id), 'version = :v', { ':v': version }),
+              this.deps.secrets.put(item),
+            ],
+            changes: [[id, { version, state: 'trash', purgeAt }]],
             result: true,
             conflict,
           };
-        },
-      ),
+        }
+        const drop = this.deps.secrets.delete(
+          pk,
+          secretKeys.current(id),
+          '#s = :s',
+          { ':s': record[SIGNATURE_ATTRIBUTE] },
+          { '#s': SIGNATURE_ATTRIBUTE },
+        );
+        if (entry?.state !== 'current') return { ops: [drop], changes: [], result: false, conflict };
+        const { beacon: _b, ...raw } = record;
+        return {
+          ops: [drop, this.deps.secrets.put({ ...raw, sk: secretKeys.trash(id), expiresAt: purgeAt })],
+          changes: [[id, { version: entry.version, state: 'trash', purgeAt }]],
+          result: true,
+          conflict,
+        };
+      },
     );
     if (trashed) await this.expireVersions(pk, id, purgeAt);
   }
@@ -260,17 +249,15 @@ export class SecretService {
   public async restoreVersion(userId: string, id: string, version: number): Promise<SecretMetadata> {
     checkId(id);
     const pk = pkOf(userId);
-    const result = await this.keys.session(userId, (keys) =>
-      this.heads.commit(
-        keys,
-        pk,
-        this.heads.items(pk, [secretKeys.current(id), secretKeys.version(id, version)]),
-        async ({ head }, [record, kept]) => {
-          const current = await this.items.current(keys, head, id, record);
-          const source = await this.items.versionOf(keys, id, version, current, kept);
-          return this.replacement(keys, pk, id, current, contentOf(source));
-        },
-      ),
+    const result = await this.writeItems(
+      userId,
+      pk,
+      [secretKeys.current(id), secretKeys.version(id, version)],
+      async (keys, { head }, [record, kept]) => {
+        const current = await this.items.current(keys, head, id, record);
+        const source = await this.items.versionOf(keys, id, version, current, kept);
+        return this.replacement(keys, pk, id, current, contentOf(source));
+      },
     );
     await this.prune(pk, id);
     return result;
@@ -284,34 +271,32 @@ export class SecretService {
   public async restoreFromTrash(userId: string, id: string): Promise<SecretMetadata> {
     checkId(id);
     const pk = pkOf(userId);
-    const result = await this.keys.session(userId, (keys) =>
-      this.heads.commit(
-        keys,
-        pk,
-        this.heads.items(pk, [secretKeys.trash(id)]),
-        async ({ head }, [record]) => {
-          if (record === undefined) throw new NotFoundError();
-          const opened = await this.items.open(keys, record);
-          if (!head.names(id, 'trash', opened)) {
-            throw new HeadMismatchError(`The trash item of ${id} is not the one the head names.`);
-          }
-          const { deletedAt: _d, ...fields } = opened;
-          const version = fields.version as number;
-          // The head says it is in the trash, so whatever is under SECRET#id is not current: replace it.
-          const item = this.items.seal(pk, secretKeys.current(id), fields, await keys.latest(), true);
-          return {
-            ops: [
-              this.deps.secrets.delete(pk, secretKeys.trash(id), 'version = :v', { ':v': version }),
-              this.deps.secrets.put(item),
-            ],
-            changes: [[id, { version, state: 'current' }]],
-            result: metadataOf(fields),
-            conflict: async () => {
-              throw new NotFoundError();
-            },
-          };
-        },
-      ),
+    const result = await this.writeItems(
+      userId,
+      pk,
+      [secretKeys.trash(id)],
+      async (keys, { head }, [record]) => {
+        if (record === undefined) throw new NotFoundError();
+        const opened = await this.items.open(keys, record);
+        if (!head.names(id, 'trash', opened)) {
+          throw new HeadMismatchError(`The trash item of ${id} is not the one the head names.`);
+        }
+        const { deletedAt: _d, ...fields } = opened;
+        const version = fields.version as number;
+        // The head says it is in the trash, so whatever is under SECRET#id is not current: replace it.
+        const item = this.items.seal(pk, secretKeys.current(id), fields, await keys.latest(), true);
+        return {
+          ops: [
+            this.deps.secrets.delete(pk, secretKeys.trash(id), 'version = :v', { ':v': version }),
+            this.deps.secrets.put(item),
+          ],
+          changes: [[id, { version, state: 'current' }]],
+          result: metadataOf(fields),
+          conflict: async () => {
+            throw new NotFoundError();
+          },
+        };
+      },
     );
     for (const v of await this.deps.secrets.query(pk, secretKeys.versionPrefix(id))) {
       await this.deps.secrets.setExpiry(v.pk as string, v.sk as string, undefined).catch(() => undefined);
@@ -323,28 +308,26 @@ export class SecretService {
   public async purge(userId: string, id: string): Promise<void> {
     checkId(id);
     const pk = pkOf(userId);
-    const gone = await this.keys.session(userId, (keys) =>
-      this.heads.commit(
-        keys,
-        pk,
-        this.heads.items(pk, [secretKeys.trash(id)]),
-        async ({ head }, [record]): Promise<WritePlan<boolean>> => {
-          const state = head.get(id)?.state;
-          if (record === undefined && state !== 'trash') throw new NotFoundError();
-          return {
-            ops:
-              record === undefined
-                ? []
-                : [this.deps.secrets.delete(pk, secretKeys.trash(id), 'attribute_exists(pk)')],
-            changes: state === 'trash' ? [[id, undefined]] : [],
-            // A stale trash copy of a current secret goes; the secret and its versions stay.
-            result: state !== 'current',
-            conflict: async () => {
-              throw new NotFoundError();
-            },
-          };
-        },
-      ),
+    const gone = await this.writeItems(
+      userId,
+      pk,
+      [secretKeys.trash(id)],
+      async (_keys, { head }, [record]): Promise<WritePlan<boolean>> => {
+        const state = head.get(id)?.state;
+        if (record === undefined && state !== 'trash') throw new NotFoundError();
+        return {
+          ops:
+            record === undefined
+              ? []
+              : [this.deps.secrets.delete(pk, secretKeys.trash(id), 'attribute_exists(pk)')],
+          changes: state === 'trash' ? [[id, undefined]] : [],
+          // A stale trash copy of a current secret goes; the secret and its versions stay.
+          result: state !== 'current',
+          conflict: async () => {
+            throw new NotFoundError();
+          },
+        };
+      },
     );
     if (!gone) return;
     for (const v of await this.deps.secrets.query(pk, secretKeys.versionPrefix(id))) {
@@ -366,6 +349,24 @@ export class SecretService {
   }
 
   // ---- internals ------------------------------------------------------------
+
+  /**
+   * One write under the user's signed head: reads the head with the items at
+   * `sortKeys` (one BatchGetItem), lets `plan` decide the writes, and commits
+   * them with the new head, retrying a conflict on the head alone.
+   */
+  private writeItems<T>(
+    userId: string,
+    pk: string,
+    sortKeys: readonly string[],
+    plan: (keys: KeySession, loaded: LoadedHead, records: (Item | undefined)[]) => Promise<WritePlan<T>>,
+  ): Promise<T> {
+    return this.keys.session(userId, (keys) =>
+      this.heads.commit(keys, pk, this.heads.items(pk, sortKeys), (loaded, records) =>
+        plan(keys, loaded, records),
+      ),
+    );
+  }
 
   /** The plan of a new version with `content`, keeping `previous` in the history. */
   private async replacement(
