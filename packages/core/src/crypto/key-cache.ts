@@ -151,7 +151,7 @@ export class KeyCache {
 }
 
 /** Copies key material into a buffer of our own and zeroes the original (a KMS response's plaintext). */
-function takeOver(raw: Uint8Array): Buffer {
+export function takeOver(raw: Uint8Array): Buffer {
   const own = Buffer.from(raw);
   raw.fill(0);
   return own;

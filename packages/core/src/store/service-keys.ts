@@ -1,5 +1,6 @@
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { takeOver } from '../crypto/key-cache';
 import { needs } from '../crypto/needs';
 import { keys } from './keys';
 
@@ -62,7 +63,7 @@ export class ServiceKeys {
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
-        return takeOver(out.Plaintext);
+        return takeOverServiceKey(out.Plaintext);
       } catch (err) {
         out.Plaintext?.fill(0);
         if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
@@ -77,13 +78,11 @@ export class ServiceKeys {
     const out = await kms.send(
       new DecryptCommand({ CiphertextBlob: wrapped, KeyId: vaultKeyId, EncryptionContext: context }),
     );
-    return takeOver(out.Plaintext);
+    return takeOverServiceKey(out.Plaintext);
   }
 }
 
-function takeOver(plaintext: Uint8Array | undefined): Buffer {
+function takeOverServiceKey(plaintext: Uint8Array | undefined): Buffer {
   needs(plaintext?.length === 32, 'KMS returned no 256-bit service key');
-  const own = Buffer.from(plaintext);
-  plaintext.fill(0);
-  return own;
+  return takeOver(plaintext);
 }
