@@ -1,6 +1,9 @@
 import { KmsError } from './errors';
 import type { KeyContext } from './key-context';
-import { type Input, type Output, paginate, requiredString, seconds } from './request';
+import { keyTypeOf } from './key-specs';
+import { type Input, type Output, paginate, requiredString, seconds, truncation } from './request';
+
+const MAX_ALIAS_NAME_LENGTH = 256;
 
 /** Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases. */
 
@@ -23,7 +26,23 @@ export function updateAlias(ctx: KeyContext, input: Input): Output {
   const alias = ctx.state.aliases[name];
   if (alias === undefined)
     throw new KmsError('NotFoundException', `Alias ${ctx.aliasArn(name)} is not found.`);
-  alias.targetKeyId = ctx.resolveTarget(input.TargetKeyId).keyId;
+  const target = ctx.resolveTarget(input.TargetKeyId);
+  const currentTarget = ctx.state.keys[alias.targetKeyId];
+  if (
+    currentTarget !== undefined &&
+    (keyTypeOf(currentTarget.keySpec) !== keyTypeOf(target.keySpec) ||
+      currentTarget.keyUsage !== target.keyUsage)
+  ) {
+    // KMS: "The current and new KMS key must be the same type (both symmetric
+    // or both asymmetric or both HMAC), and they must have the same key usage."
+    throw new KmsError(
+      'ValidationException',
+      `${target.arn} is a ${keyTypeOf(target.keySpec)} ${target.keyUsage} key but ${name} points to a ` +
+        `${keyTypeOf(currentTarget.keySpec)} ${currentTarget.keyUsage} key: ` +
+        'the alias and the new target key must have the same key type and key usage',
+    );
+  }
+  alias.targetKeyId = target.keyId;
   ctx.save();
   return {};
 }
@@ -51,16 +70,16 @@ export function listAliases(ctx: KeyContext, input: Input): Output {
       TargetKeyId: a.targetKeyId,
       CreationDate: seconds(a.createdAt),
     })),
-    Truncated: next !== undefined,
-    ...(next !== undefined ? { NextMarker: next } : {}),
+    ...truncation(next),
   };
 }
 
+/** KMS's AliasNameType: 1 to 256 characters of `^[a-zA-Z0-9:/_-]+$`, beginning with alias/. */
 function validAliasName(name: string): string {
-  if (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(name)) {
+  if (!/^alias\/[a-zA-Z0-9:/_-]+$/.test(name) || name.length > MAX_ALIAS_NAME_LENGTH) {
     throw new KmsError(
       'ValidationException',
-      `AliasName '${name}' must be alias/ followed by letters, digits, /, _ or -`,
+      `AliasName '${name}' must be alias/ followed by letters, digits, :, /, _ or -, at most ${MAX_ALIAS_NAME_LENGTH} characters in all`,
     );
   }
   if (name.startsWith('alias/aws/')) {

@@ -38,8 +38,9 @@ export function generateDataKey(ctx: KeyContext, input: Input, withPlaintext: bo
   }
   const plaintext = randomBytes(length);
   const context = optionalContext(input, 'EncryptionContext');
-  const blob = sealSymmetric(key.keyId, current(key), plaintext, context);
-  const out: Output = { CiphertextBlob: blob.toString('base64'), KeyId: key.arn };
+  const material = current(key);
+  const blob = sealSymmetric(key.keyId, material, plaintext, context);
+  const out: Output = { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, KeyMaterialId: material.id };
   if (withPlaintext) out.Plaintext = plaintext.toString('base64');
   plaintext.fill(0);
   return out;

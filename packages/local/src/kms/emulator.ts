@@ -4,12 +4,20 @@ import { generateDataKey, generateRandom } from './data-keys';
 import { decrypt, encrypt, reEncrypt } from './encryption';
 import { KmsError } from './errors';
 import { KeyContext } from './key-context';
-import { cancelDeletion, createKey, listKeys, scheduleDeletion, setEnabled } from './keys';
+import {
+  cancelDeletion,
+  createKey,
+  listKeys,
+  scheduleDeletion,
+  setEnabled,
+  updateKeyDescription,
+} from './keys';
 import { generateMac, verifyMac } from './mac';
 import type { Input, Output } from './request';
 import { getRotationStatus, listRotations, rotateOnDemand, setRotation } from './rotation';
 import { getPublicKey, sign, verify } from './signing';
 import { type KmsStateStore, MemoryStateStore } from './store';
+import { listResourceTags, tagResource, untagResource } from './tags';
 
 export interface KmsEmulatorOptions {
   /** @default in memory */
@@ -58,6 +66,10 @@ export class KmsEmulator {
     ListKeyRotations: (i) => listRotations(this.keys, i),
     ScheduleKeyDeletion: (i) => scheduleDeletion(this.keys, i),
     CancelKeyDeletion: (i) => cancelDeletion(this.keys, i),
+    UpdateKeyDescription: (i) => updateKeyDescription(this.keys, i),
+    TagResource: (i) => tagResource(this.keys, i),
+    UntagResource: (i) => untagResource(this.keys, i),
+    ListResourceTags: (i) => listResourceTags(this.keys, i),
   };
 
   public constructor(options: KmsEmulatorOptions = {}) {

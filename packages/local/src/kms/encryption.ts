@@ -1,12 +1,15 @@
-import { constants as cryptoConstants, privateDecrypt, publicEncrypt } from 'node:crypto';
-import { MAX_ENCRYPT_PLAINTEXT_BYTES, RSA_ENCRYPTION_ALGORITHMS, RSA_MODULUS_BITS } from './constants';
+import { MAX_ENCRYPT_PLAINTEXT_BYTES } from './constants';
 import { KmsError } from './errors';
 import { current, type KeyContext } from './key-context';
-import { openSymmetric, parseSymmetricBlob, privateKeyOf, publicKeyOf, sealSymmetric } from './material';
+import { openSymmetric, parseSymmetricBlob, sealSymmetric } from './material';
 import { type Input, type Output, optionalContext, optionalString, requiredBlob } from './request';
+import { openRsa, sealRsa } from './rsa-encryption';
 import type { KeyRecord } from './types';
 
-/** Encrypt, Decrypt and ReEncrypt, on symmetric keys and RSA encryption keys. */
+/**
+ * Encrypt, Decrypt and ReEncrypt: symmetric keys here, RSA encryption keys in
+ * `rsa-encryption.ts`.
+ */
 
 export function encrypt(ctx: KeyContext, input: Input): Output {
   const key = ctx.forUsage(ctx.resolve(input.KeyId), 'ENCRYPT_DECRYPT', 'Encrypt');
@@ -19,19 +22,22 @@ export function encrypt(ctx: KeyContext, input: Input): Output {
   }
   const algorithm = optionalString(input, 'EncryptionAlgorithm') ?? 'SYMMETRIC_DEFAULT';
   const context = optionalContext(input, 'EncryptionContext');
-  return {
-    CiphertextBlob: seal(key, plaintext, algorithm, context).toString('base64'),
-    KeyId: key.arn,
-    EncryptionAlgorithm: algorithm,
-  };
+  // The SDK model has no KeyMaterialId on Encrypt's answer.
+  const { blob } = seal(key, plaintext, algorithm, context);
+  return { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, EncryptionAlgorithm: algorithm };
 }
 
 export function decrypt(ctx: KeyContext, input: Input): Output {
   const blob = requiredBlob(input, 'CiphertextBlob');
   const algorithm = optionalString(input, 'EncryptionAlgorithm') ?? 'SYMMETRIC_DEFAULT';
   const context = optionalContext(input, 'EncryptionContext');
-  const { key, plaintext } = open(ctx, blob, input.KeyId, algorithm, context);
-  return { Plaintext: plaintext.toString('base64'), KeyId: key.arn, EncryptionAlgorithm: algorithm };
+  const { key, plaintext, materialId } = open(ctx, blob, input.KeyId, algorithm, context);
+  return {
+    Plaintext: plaintext.toString('base64'),
+    KeyId: key.arn,
+    EncryptionAlgorithm: algorithm,
+    ...(materialId !== undefined ? { KeyMaterialId: materialId } : {}),
+  };
 }
 
 export function reEncrypt(ctx: KeyContext, input: Input): Output {
@@ -39,13 +45,11 @@ export function reEncrypt(ctx: KeyContext, input: Input): Output {
   const sourceAlgorithm = optionalString(input, 'SourceEncryptionAlgorithm') ?? 'SYMMETRIC_DEFAULT';
   const destinationAlgorithm = optionalString(input, 'DestinationEncryptionAlgorithm') ?? 'SYMMETRIC_DEFAULT';
   const destination = ctx.forUsage(ctx.resolve(input.DestinationKeyId), 'ENCRYPT_DECRYPT', 'ReEncrypt');
-  const { key: source, plaintext } = open(
-    ctx,
-    blob,
-    input.SourceKeyId,
-    sourceAlgorithm,
-    optionalContext(input, 'SourceEncryptionContext'),
-  );
+  const {
+    key: source,
+    plaintext,
+    materialId: sourceMaterialId,
+  } = open(ctx, blob, input.SourceKeyId, sourceAlgorithm, optionalContext(input, 'SourceEncryptionContext'));
   try {
     const sealed = seal(
       destination,
@@ -54,15 +58,23 @@ export function reEncrypt(ctx: KeyContext, input: Input): Output {
       optionalContext(input, 'DestinationEncryptionContext'),
     );
     return {
-      CiphertextBlob: sealed.toString('base64'),
+      CiphertextBlob: sealed.blob.toString('base64'),
       SourceKeyId: source.arn,
       KeyId: destination.arn,
       SourceEncryptionAlgorithm: sourceAlgorithm,
       DestinationEncryptionAlgorithm: destinationAlgorithm,
+      ...(sourceMaterialId !== undefined ? { SourceKeyMaterialId: sourceMaterialId } : {}),
+      ...(sealed.materialId !== undefined ? { DestinationKeyMaterialId: sealed.materialId } : {}),
     };
   } finally {
     plaintext.fill(0);
   }
+}
+
+/** The blob, and the id of the key material that sealed it for a symmetric key. */
+interface Sealed {
+  readonly blob: Buffer;
+  readonly materialId?: string;
 }
 
 function seal(
@@ -70,39 +82,23 @@ function seal(
   plaintext: Buffer,
   algorithm: string,
   context: Record<string, string> | undefined,
-): Buffer {
-  if (key.keySpec === 'SYMMETRIC_DEFAULT') {
-    if (algorithm !== 'SYMMETRIC_DEFAULT') {
-      throw new KmsError(
-        'InvalidKeyUsageException',
-        `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`,
-      );
-    }
-    return sealSymmetric(key.keyId, current(key), plaintext, context);
-  }
-  const hash = RSA_ENCRYPTION_ALGORITHMS[algorithm];
-  if (hash === undefined) {
+): Sealed {
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') return { blob: sealRsa(key, plaintext, algorithm, context) };
+  if (algorithm !== 'SYMMETRIC_DEFAULT') {
     throw new KmsError(
       'InvalidKeyUsageException',
       `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`,
     );
   }
-  if (context !== undefined && Object.keys(context).length > 0) {
-    throw new KmsError('ValidationException', 'EncryptionContext is not supported with asymmetric keys');
-  }
-  const modulusBytes = (RSA_MODULUS_BITS[key.keySpec] as number) / 8;
-  const hashBytes = hash === 'sha1' ? 20 : 32;
-  const max = modulusBytes - 2 * hashBytes - 2;
-  if (plaintext.length > max) {
-    throw new KmsError(
-      'ValidationException',
-      `Plaintext is over ${max} bytes, the limit of ${algorithm} on ${key.keySpec}`,
-    );
-  }
-  return publicEncrypt(
-    { key: publicKeyOf(current(key)), padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash },
-    plaintext,
-  );
+  const material = current(key);
+  return { blob: sealSymmetric(key.keyId, material, plaintext, context), materialId: material.id };
+}
+
+interface Opened {
+  readonly key: KeyRecord;
+  readonly plaintext: Buffer;
+  /** Symmetric ciphertexts only, as the SDK model says. */
+  readonly materialId?: string;
 }
 
 function open(
@@ -111,33 +107,11 @@ function open(
   keyIdParam: unknown,
   algorithm: string,
   context: Record<string, string> | undefined,
-): { key: KeyRecord; plaintext: Buffer } {
+): Opened {
   const named = keyIdParam === undefined ? undefined : ctx.resolve(keyIdParam);
   if (named !== undefined && named.keySpec !== 'SYMMETRIC_DEFAULT') {
     const key = ctx.forUsage(named, 'ENCRYPT_DECRYPT', 'Decrypt');
-    const hash = RSA_ENCRYPTION_ALGORITHMS[algorithm];
-    if (hash === undefined) {
-      throw new KmsError(
-        'InvalidKeyUsageException',
-        `EncryptionAlgorithm '${algorithm}' is not valid for ${key.keySpec}`,
-      );
-    }
-    try {
-      const plaintext = privateDecrypt(
-        {
-          key: privateKeyOf(current(key)),
-          padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING,
-          oaepHash: hash,
-        },
-        blob,
-      );
-      return { key, plaintext };
-    } catch {
-      throw new KmsError(
-        'InvalidCiphertextException',
-        'the ciphertext is invalid for this key and algorithm',
-      );
-    }
+    return { key, plaintext: openRsa(key, blob, algorithm) };
   }
   const parsed = parseSymmetricBlob(blob);
   if (parsed === undefined) {
@@ -162,5 +136,5 @@ function open(
   const material = key.materials.find((m) => m.id === parsed.materialId);
   if (material === undefined)
     throw new KmsError('InvalidCiphertextException', 'the ciphertext names unknown key material');
-  return { key, plaintext: openSymmetric(parsed, material, context) };
+  return { key, plaintext: openSymmetric(parsed, material, context), materialId: material.id };
 }

@@ -15,11 +15,13 @@ export type KmsErrorType =
   | 'KMSInvalidMacException'
   | 'KMSInvalidSignatureException'
   | 'KMSInvalidStateException'
+  | 'LimitExceededException'
   | 'NotFoundException'
   | 'ThrottlingException'
   | 'UnsupportedOperationException'
   | 'UnknownOperationException'
   | 'SerializationException'
+  | 'TagException'
   | 'ValidationException';
 
 const STATUS: Partial<Record<KmsErrorType, number>> = {

@@ -53,6 +53,14 @@ export class KeyContext {
     return key;
   }
 
+  /** For the operations that change a key's settings: any state but PendingDeletion. */
+  public manageable(key: KeyRecord): KeyRecord {
+    if (key.state === 'PendingDeletion') {
+      throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+    }
+    return key;
+  }
+
   public forUsage(key: KeyRecord, usage: KeyUsage, operation: string): KeyRecord {
     this.usable(key);
     if (key.keyUsage !== usage) {
@@ -81,6 +89,8 @@ export class KeyContext {
       MultiRegion: false,
     };
     if (key.deletionDate !== undefined) meta.DeletionDate = seconds(key.deletionDate);
+    // The SDK model: present for symmetric encryption keys, the keys that rotate.
+    if (key.keySpec === 'SYMMETRIC_DEFAULT') meta.CurrentKeyMaterialId = current(key).id;
     const encryption = key.keyUsage === 'ENCRYPT_DECRYPT' ? encryptionAlgorithmsFor(key.keySpec) : [];
     if (encryption.length > 0) meta.EncryptionAlgorithms = encryption;
     if (key.keyUsage === 'SIGN_VERIFY') meta.SigningAlgorithms = signingAlgorithmsFor(key.keySpec);

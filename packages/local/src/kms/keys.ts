@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { KEY_USAGES_BY_SPEC } from './constants';
 import { KmsError } from './errors';
 import type { KeyContext } from './key-context';
+import { createKeySpecAndUsage } from './key-specs';
 import { newMaterial } from './material';
 import {
   DAY_MS,
@@ -11,29 +11,22 @@ import {
   optionalString,
   paginate,
   seconds,
+  truncation,
 } from './request';
-import type { KeyRecord, KeySpec, KeyUsage } from './types';
+import { addTags, parseTags } from './tags';
+import type { KeyRecord } from './types';
 
-/** Key lifecycle: CreateKey, ListKeys, Enable/DisableKey, Schedule/CancelKeyDeletion. */
+/**
+ * Key lifecycle: CreateKey, UpdateKeyDescription, ListKeys, Enable/DisableKey,
+ * Schedule/CancelKeyDeletion.
+ */
+
+const MAX_DESCRIPTION_LENGTH = 8192;
 
 export function createKey(ctx: KeyContext, input: Input): Output {
-  const spec = (optionalString(input, 'KeySpec') ??
-    optionalString(input, 'CustomerMasterKeySpec') ??
-    'SYMMETRIC_DEFAULT') as KeySpec;
-  const allowedUsages = KEY_USAGES_BY_SPEC[spec];
-  if (allowedUsages === undefined) {
-    throw new KmsError(
-      'ValidationException',
-      `KeySpec '${spec}' is not one of ${Object.keys(KEY_USAGES_BY_SPEC).join(', ')}`,
-    );
-  }
-  const usage = (optionalString(input, 'KeyUsage') ?? 'ENCRYPT_DECRYPT') as KeyUsage;
-  if (!allowedUsages.includes(usage)) {
-    throw new KmsError('ValidationException', `KeyUsage '${usage}' is not valid for KeySpec '${spec}'`);
-  }
-  const description = optionalString(input, 'Description') ?? '';
-  if (description.length > 8192)
-    throw new KmsError('ValidationException', 'Description is over 8192 characters');
+  const { spec, usage } = createKeySpecAndUsage(input);
+  const tags = parseTags(input.Tags, false);
+  const description = validDescription(optionalString(input, 'Description') ?? '');
   const keyId = randomUUID();
   const key: KeyRecord = {
     keyId,
@@ -46,9 +39,19 @@ export function createKey(ctx: KeyContext, input: Input): Output {
     rotationEnabled: false,
     materials: [newMaterial(spec)],
   };
+  addTags(key, tags);
   ctx.state.keys[keyId] = key;
   ctx.save();
   return { KeyMetadata: ctx.metadata(key) };
+}
+
+export function updateKeyDescription(ctx: KeyContext, input: Input): Output {
+  const key = ctx.manageable(ctx.resolve(input.KeyId));
+  const description = input.Description;
+  if (typeof description !== 'string') throw new KmsError('ValidationException', 'Description is required');
+  key.description = validDescription(description);
+  ctx.save();
+  return {};
 }
 
 export function listKeys(ctx: KeyContext, input: Input): Output {
@@ -56,16 +59,12 @@ export function listKeys(ctx: KeyContext, input: Input): Output {
   const { page, next } = paginate(all, input);
   return {
     Keys: page.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })),
-    Truncated: next !== undefined,
-    ...(next !== undefined ? { NextMarker: next } : {}),
+    ...truncation(next),
   };
 }
 
 export function setEnabled(ctx: KeyContext, input: Input, enabled: boolean): Output {
-  const key = ctx.resolve(input.KeyId);
-  if (key.state === 'PendingDeletion') {
-    throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
-  }
+  const key = ctx.manageable(ctx.resolve(input.KeyId));
   key.state = enabled ? 'Enabled' : 'Disabled';
   ctx.save();
   return {};
@@ -100,4 +99,11 @@ export function cancelDeletion(ctx: KeyContext, input: Input): Output {
   delete key.deletionDate;
   ctx.save();
   return { KeyId: key.arn };
+}
+
+function validDescription(description: string): string {
+  if (description.length > MAX_DESCRIPTION_LENGTH) {
+    throw new KmsError('ValidationException', `Description is over ${MAX_DESCRIPTION_LENGTH} characters`);
+  }
+  return description;
 }

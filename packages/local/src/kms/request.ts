@@ -61,10 +61,20 @@ export function optionalContext(input: Input, field: string): Record<string, str
   return value as Record<string, string>;
 }
 
-export function paginate<T>(all: readonly T[], input: Input): { page: T[]; next?: string } {
-  const limit = optionalInteger(input, 'Limit') ?? 100;
-  if (limit < 1 || limit > 1000)
-    throw new KmsError('ValidationException', `Limit ${limit} is not between 1 and 1000`);
+/** A list operation's Limit: its default and its maximum (KMS's are 100 and 1000 for most lists). */
+export interface PageLimits {
+  readonly defaultLimit: number;
+  readonly maxLimit: number;
+}
+
+export function paginate<T>(
+  all: readonly T[],
+  input: Input,
+  limits: PageLimits = { defaultLimit: 100, maxLimit: 1000 },
+): { page: T[]; next?: string } {
+  const limit = optionalInteger(input, 'Limit') ?? limits.defaultLimit;
+  if (limit < 1 || limit > limits.maxLimit)
+    throw new KmsError('ValidationException', `Limit ${limit} is not between 1 and ${limits.maxLimit}`);
   const marker = optionalString(input, 'Marker');
   let start = 0;
   if (marker !== undefined) {
@@ -76,4 +86,9 @@ export function paginate<T>(all: readonly T[], input: Input): { page: T[]; next?
   const page = all.slice(start, start + limit);
   const end = start + page.length;
   return end < all.length ? { page, next: Buffer.from(String(end)).toString('base64url') } : { page };
+}
+
+/** The `Truncated` and `NextMarker` fields of a list answer. */
+export function truncation(next: string | undefined): Output {
+  return next === undefined ? { Truncated: false } : { Truncated: true, NextMarker: next };
 }

@@ -20,20 +20,36 @@ export interface KeyMaterial {
   readonly secret?: string;
   /** Asymmetric keys: PKCS#8 PEM private key. */
   readonly privateKeyPem?: string;
+  /**
+   * How a rotation brought it; absent for the key's first material. (State
+   * written before this field existed has no type on later materials: they
+   * came from on-demand rotations, the only kind the emulator performs.)
+   */
+  readonly rotationType?: RotationType;
+}
+
+export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
+
+export interface TagRecord {
+  readonly key: string;
+  readonly value: string;
 }
 
 export interface KeyRecord {
   readonly keyId: string;
   readonly arn: string;
   readonly createdAt: number;
-  readonly description: string;
+  description: string;
   readonly keySpec: KeySpec;
   readonly keyUsage: KeyUsage;
   state: KeyState;
   deletionDate?: number;
   rotationEnabled: boolean;
   rotationPeriodInDays?: number;
-  lastRotatedAt?: number;
+  /** When automatic rotation was last enabled: the next rotation is a period after it. */
+  rotationScheduledFrom?: number;
+  /** In the order they were first set. */
+  tags?: TagRecord[];
   /** Oldest first; the last one encrypts. */
   materials: KeyMaterial[];
 }
