@@ -1,22 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import * as z from 'zod';
 import { closeServer, listenLocal, urlOf } from '../ports';
 import { KmsEmulator, type KmsEmulatorOptions } from './emulator';
 import { KmsError } from './errors';
-import type { Fault } from './types';
+import { FaultInjector, FaultSpecError } from './faults';
 
 const TARGET_PREFIX = 'TrentService.';
 const MAX_REQUEST_BYTES = 1024 * 1024;
-
-const faultSchema = z
-  .object({
-    operations: z.array(z.string().min(1)).min(1).optional(),
-    mode: z.enum(['unavailable', 'throttle', 'latency']),
-    latencyMs: z.number().int().min(0).max(60_000).default(200),
-    count: z.number().int().min(1).optional(),
-  })
-  .strict();
 
 export interface KmsEmulatorServerOptions extends KmsEmulatorOptions {
   /** @default 0 (a free port) */
@@ -40,7 +29,7 @@ export class KmsEmulatorServer {
   private readonly requestedPort: number;
   private calls: Record<string, number> = {};
   private errors: Record<string, number> = {};
-  private faults: Fault[] = [];
+  private readonly faults = new FaultInjector();
 
   public constructor(options: KmsEmulatorServerOptions = {}) {
     this.emulator = new KmsEmulator(options);
@@ -97,7 +86,7 @@ export class KmsEmulatorServer {
     this.calls[operation] = (this.calls[operation] ?? 0) + 1;
     try {
       const body = await readBody(req);
-      await this.applyFault(operation);
+      await this.faults.apply(operation);
       let input: Record<string, unknown>;
       try {
         const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
@@ -120,43 +109,22 @@ export class KmsEmulatorServer {
 
   private async routeFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'DELETE') {
-      this.faults = [];
+      this.faults.clear();
       return send(res, 200, { faults: [] });
     }
-    if (req.method === 'GET') return send(res, 200, { faults: this.faults });
+    if (req.method === 'GET') return send(res, 200, { faults: this.faults.list() });
     if (req.method !== 'POST') return send(res, 405, { message: 'use GET, POST or DELETE on /_faults' });
-    let parsed: z.infer<typeof faultSchema>;
+    let spec: unknown;
     try {
-      parsed = faultSchema.parse(JSON.parse((await readBody(req)).toString('utf8')));
+      spec = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, { message: 'the body is not JSON' });
+    }
+    try {
+      return send(res, 201, { faults: this.faults.add(spec) });
     } catch (err) {
-      const message = err instanceof z.ZodError ? z.prettifyError(err) : 'the body is not JSON';
-      return send(res, 400, { message });
-    }
-    const fault: Fault = {
-      mode: parsed.mode,
-      latencyMs: parsed.latencyMs,
-      ...(parsed.operations !== undefined ? { operations: parsed.operations } : {}),
-      ...(parsed.count !== undefined ? { remaining: parsed.count } : {}),
-    };
-    this.faults.push(fault);
-    return send(res, 201, { faults: this.faults });
-  }
-
-  private async applyFault(operation: string): Promise<void> {
-    const fault = this.faults.find((f) => f.operations === undefined || f.operations.includes(operation));
-    if (fault === undefined) return;
-    if (fault.remaining !== undefined) {
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    }
-    switch (fault.mode) {
-      case 'latency':
-        await sleep(fault.latencyMs);
-        return;
-      case 'throttle':
-        throw new KmsError('ThrottlingException', 'Rate exceeded');
-      case 'unavailable':
-        throw new KmsError('KMSInternalException', 'the service is unavailable', 503);
+      if (err instanceof FaultSpecError) return send(res, 400, { message: err.message });
+      throw err;
     }
   }
 }

@@ -34,7 +34,6 @@ import {
   type KeySpec,
   type KeyUsageType,
   type KMSClient,
-  KMSInternalException,
   KMSInvalidMacException,
   KMSInvalidSignatureException,
   KMSInvalidStateException,
@@ -697,78 +696,6 @@ describe('Class: KmsEmulatorServer', () => {
       expect(stats.calls).toEqual({ GenerateRandom: 1, Encrypt: 2 });
       expect(stats.total).toBe(3);
       expect(after.total).toBe(0);
-    });
-  });
-
-  describe('fault injection', () => {
-    const fault = (body: unknown) =>
-      fetch(`${server.endpoint}/_faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    afterEach(async () => {
-      await fetch(`${server.endpoint}/_faults`, { method: 'DELETE' });
-    });
-
-    it('throttles matching operations only, for count calls', async () => {
-      // Arrange
-      const keyId = await createKey();
-      expect((await fault({ operations: ['Encrypt'], mode: 'throttle', count: 2 })).status).toBe(201);
-
-      // Act + Assert
-      for (let i = 0; i < 2; i++) {
-        await expect(
-          kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') })),
-        ).rejects.toMatchObject({
-          name: 'ThrottlingException',
-        });
-      }
-      await expect(kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }))).resolves.toBeDefined();
-      await expect(
-        kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('x') })),
-      ).resolves.toBeDefined();
-    });
-
-    it('answers 503 KMSInternalException while unavailable, until the faults are cleared', async () => {
-      await fault({ mode: 'unavailable' });
-      const error = await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 })).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(KMSInternalException);
-      expect((error as KMSInternalException).$metadata.httpStatusCode).toBe(503);
-      await fetch(`${server.endpoint}/_faults`, { method: 'DELETE' });
-      await expect(kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }))).resolves.toBeDefined();
-    });
-
-    it('lets the SDK retry through a fault shorter than its attempts', async () => {
-      // Arrange
-      const retrying = localKmsClient(server.endpoint, { maxAttempts: 3 });
-      await fetch(`${server.endpoint}/_stats/reset`, { method: 'POST' });
-      await fault({ operations: ['GenerateRandom'], mode: 'throttle', count: 2 });
-
-      // Act
-      const result = await retrying.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
-      const stats = (await (await fetch(`${server.endpoint}/_stats`)).json()) as {
-        calls: Record<string, number>;
-      };
-      retrying.destroy();
-
-      // Assert
-      expect(result.Plaintext).toHaveLength(8);
-      expect(stats.calls.GenerateRandom).toBe(3);
-    });
-
-    it('delays matching calls by latencyMs', async () => {
-      await fault({ operations: ['GenerateRandom'], mode: 'latency', latencyMs: 300, count: 1 });
-      const started = process.hrtime.bigint();
-      await kms.send(new GenerateRandomCommand({ NumberOfBytes: 8 }));
-      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-      expect(elapsedMs).toBeGreaterThanOrEqual(299);
-    });
-
-    it('rejects a malformed fault with 400 naming the problem', async () => {
-      const response = await fault({ mode: 'explode' });
-      expect(response.status).toBe(400);
-      expect(((await response.json()) as { message: string }).message).toMatch(/mode/);
     });
   });
 
