@@ -1,10 +1,14 @@
 import {
+  AlreadyExistsException,
   CreateAliasCommand,
+  DeleteAliasCommand,
   DescribeKeyCommand,
   EncryptCommand,
+  InvalidAliasNameException,
   type KeySpec,
   type KeyUsageType,
   ListAliasesCommand,
+  NotFoundException,
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { text, useKmsServer } from './fixture';
@@ -99,5 +103,67 @@ describe('Function: createAlias', () => {
     await expect(
       kms.send(new CreateAliasCommand({ AliasName: `alias/${'a'.repeat(250)}`, TargetKeyId: keyId })),
     ).resolves.toBeDefined();
+  });
+});
+
+describe('Class: KmsEmulatorServer', () => {
+  const fixture = useKmsServer();
+
+  describe('aliases', () => {
+    it('creates, lists, updates and deletes an alias usable wherever KMS takes a key id', async () => {
+      // Arrange
+      const first = await fixture.createKey();
+      const second = await fixture.createKey();
+      await fixture.kms.send(
+        new CreateAliasCommand({ AliasName: 'alias/kmsvault/test', TargetKeyId: first }),
+      );
+
+      // Act
+      const byName = await fixture.kms.send(
+        new EncryptCommand({ KeyId: 'alias/kmsvault/test', Plaintext: text('hi') }),
+      );
+      const byArn = await fixture.kms.send(
+        new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:111122223333:alias/kmsvault/test' }),
+      );
+      const listed = await fixture.kms.send(new ListAliasesCommand({ KeyId: first }));
+      await fixture.kms.send(
+        new UpdateAliasCommand({ AliasName: 'alias/kmsvault/test', TargetKeyId: second }),
+      );
+      const moved = await fixture.kms.send(new DescribeKeyCommand({ KeyId: 'alias/kmsvault/test' }));
+      await fixture.kms.send(new DeleteAliasCommand({ AliasName: 'alias/kmsvault/test' }));
+
+      // Assert
+      expect(byName.KeyId).toContain(first);
+      expect(byArn.KeyMetadata?.KeyId).toBe(first);
+      expect(listed.Aliases).toEqual([
+        expect.objectContaining({
+          AliasName: 'alias/kmsvault/test',
+          AliasArn: 'arn:aws:kms:us-east-1:111122223333:alias/kmsvault/test',
+          TargetKeyId: first,
+        }),
+      ]);
+      expect(moved.KeyMetadata?.KeyId).toBe(second);
+      await expect(
+        fixture.kms.send(new DescribeKeyCommand({ KeyId: 'alias/kmsvault/test' })),
+      ).rejects.toBeInstanceOf(NotFoundException);
+    });
+
+    it('throws AlreadyExistsException for a taken alias name', async () => {
+      const keyId = await fixture.createKey();
+      await fixture.kms.send(new CreateAliasCommand({ AliasName: 'alias/taken', TargetKeyId: keyId }));
+      await expect(
+        fixture.kms.send(new CreateAliasCommand({ AliasName: 'alias/taken', TargetKeyId: keyId })),
+      ).rejects.toBeInstanceOf(AlreadyExistsException);
+    });
+
+    it('throws InvalidAliasNameException for a reserved alias and ValidationException for a malformed one', async () => {
+      const keyId = await fixture.createKey();
+      await expect(
+        fixture.kms.send(new CreateAliasCommand({ AliasName: 'alias/aws/mine', TargetKeyId: keyId })),
+      ).rejects.toBeInstanceOf(InvalidAliasNameException);
+      await expect(
+        fixture.kms.send(new CreateAliasCommand({ AliasName: 'no-prefix', TargetKeyId: keyId })),
+      ).rejects.toMatchObject({ name: 'ValidationException' });
+    });
   });
 });

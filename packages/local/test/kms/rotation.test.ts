@@ -12,6 +12,7 @@ import {
   ReEncryptCommand,
   RotateKeyOnDemandCommand,
   type RotationsListEntry,
+  UnsupportedOperationException,
 } from '@aws-sdk/client-kms';
 import { text, useKmsServer } from './fixture';
 
@@ -169,5 +170,53 @@ describe('KeyMaterialId fields', () => {
       expect(KeyMetadata?.CurrentKeyMaterialId).toBeUndefined();
     }
     expect(opened.KeyMaterialId).toBeUndefined();
+  });
+});
+
+describe('Class: KmsEmulatorServer', () => {
+  const fixture = useKmsServer();
+
+  describe('rotation', () => {
+    it('enables rotation, reports it, and rotates on demand with old ciphertexts still decrypting', async () => {
+      // Arrange
+      const keyId = await fixture.createKey();
+      const before = await fixture.kms.send(
+        new EncryptCommand({ KeyId: keyId, Plaintext: text('old'), EncryptionContext: { a: 'b' } }),
+      );
+
+      // Act
+      await fixture.kms.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 90 }));
+      const status = await fixture.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }));
+      await fixture.kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }));
+      const after = await fixture.kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: text('new') }));
+      const rotations = await fixture.kms.send(new ListKeyRotationsCommand({ KeyId: keyId }));
+
+      // Assert
+      expect(status.KeyRotationEnabled).toBe(true);
+      expect(status.RotationPeriodInDays).toBe(90);
+      expect(rotations.Rotations).toHaveLength(1);
+      const oldOpened = await fixture.kms.send(
+        new DecryptCommand({ CiphertextBlob: before.CiphertextBlob, EncryptionContext: { a: 'b' } }),
+      );
+      expect(Buffer.from(oldOpened.Plaintext as Uint8Array).toString()).toBe('old');
+      const newOpened = await fixture.kms.send(new DecryptCommand({ CiphertextBlob: after.CiphertextBlob }));
+      expect(Buffer.from(newOpened.Plaintext as Uint8Array).toString()).toBe('new');
+      // The material id (bytes 37..52) changed with the rotation.
+      const materialOf = (blob: Uint8Array | undefined) =>
+        Buffer.from(blob as Uint8Array)
+          .subarray(37, 53)
+          .toString('hex');
+      expect(materialOf(after.CiphertextBlob)).not.toBe(materialOf(before.CiphertextBlob));
+    });
+
+    it('throws UnsupportedOperationException when rotating an asymmetric key', async () => {
+      const keyId = await fixture.createKey('ECC_NIST_P256', 'SIGN_VERIFY');
+      await expect(fixture.kms.send(new EnableKeyRotationCommand({ KeyId: keyId }))).rejects.toBeInstanceOf(
+        UnsupportedOperationException,
+      );
+      await expect(fixture.kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }))).rejects.toBeInstanceOf(
+        UnsupportedOperationException,
+      );
+    });
   });
 });
