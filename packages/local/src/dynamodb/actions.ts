@@ -55,6 +55,8 @@ export class DynamoDbRequestError extends Error {
       | 'SerializationException'
       | 'AccessDeniedException',
     message: string,
+    /** The IAM action concerned (`dynamodb:ExecuteStatement`), when the operation is known. */
+    public readonly action?: string,
   ) {
     super(message);
     this.name = 'DynamoDbRequestError';
@@ -91,6 +93,7 @@ export function checksFor(operation: string, body: Json, scope: DynamoDbScope): 
     throw new DynamoDbRequestError(
       'AccessDeniedException',
       `the local DynamoDB proxy cannot authorize ${action} (${unsupported})`,
+      action,
     );
   }
   const options = requestOptions(body);

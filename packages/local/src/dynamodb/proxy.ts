@@ -248,7 +248,7 @@ export class DynamoDbProxy {
       if (!(err instanceof DynamoDbRequestError)) throw err;
       const message =
         err.code === 'AccessDeniedException'
-          ? `User: ${principal.sessionArn} is not authorized to perform: ${err.message}`
+          ? `User: ${principal.sessionArn} is not authorized to perform: ${err.action ?? 'this action'} because ${err.message}`
           : err.message;
       sendError(res, 400, err.code, message);
       return undefined;

@@ -34,9 +34,11 @@ function bodyFor(operation: string): Record<string, unknown> {
     TableCreationParameters: { TableName: 'imported' },
   };
   if (operation === 'BatchGetItem') return { RequestItems: { vault: { Keys: [{ pk: { S: 'a' } }] } } };
-  if (operation === 'BatchWriteItem') return { RequestItems: { vault: [{ PutRequest: { Item: { pk: { S: 'a' } } } }] } };
+  if (operation === 'BatchWriteItem')
+    return { RequestItems: { vault: [{ PutRequest: { Item: { pk: { S: 'a' } } } }] } };
   if (operation === 'TransactGetItems') return { TransactItems: [{ Get: { TableName: 'vault', Key: {} } }] };
-  if (operation === 'TransactWriteItems') return { TransactItems: [{ Put: { TableName: 'vault', Item: {} } }] };
+  if (operation === 'TransactWriteItems')
+    return { TransactItems: [{ Put: { TableName: 'vault', Item: {} } }] };
   return shared;
 }
 
@@ -55,23 +57,35 @@ describe('Function: checksFor', () => {
 
     // Assert
     expect(operations.length).toBeGreaterThan(50);
-    expect(outcomes.filter(({ outcome }) => outcome !== 'checked' && outcome !== 'AccessDeniedException')).toEqual(
-      [],
-    );
-    expect(outcomes.filter(({ outcome }) => outcome === 'AccessDeniedException').map((o) => o.operation)).toEqual(
-      expect.arrayContaining(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']),
-    );
+    expect(
+      outcomes.filter(({ outcome }) => outcome !== 'checked' && outcome !== 'AccessDeniedException'),
+    ).toEqual([]);
+    expect(
+      outcomes.filter(({ outcome }) => outcome === 'AccessDeniedException').map((o) => o.operation),
+    ).toEqual(expect.arrayContaining(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']));
   });
 
   it('checks dynamodb:<Op> on the table with the partition key value as dynamodb:LeadingKeys for item calls', () => {
     // Act
-    const put = checksFor('PutItem', { TableName: 'vault', Item: { pk: { S: 'user#1' }, sk: { S: 'a' } } }, scope);
-    const get = checksFor('GetItem', { TableName: 'vault', Key: { pk: { S: 'user#1' } }, Select: 'x' }, scope);
+    const put = checksFor(
+      'PutItem',
+      { TableName: 'vault', Item: { pk: { S: 'user#1' }, sk: { S: 'a' } } },
+      scope,
+    );
+    const get = checksFor(
+      'GetItem',
+      { TableName: 'vault', Key: { pk: { S: 'user#1' } }, Select: 'x' },
+      scope,
+    );
     const unknownKey = checksFor('DeleteItem', { TableName: 'other', Key: { id: { S: 'a' } } }, scope);
 
     // Assert
     expect(put).toEqual([
-      { action: 'dynamodb:PutItem', resource: `${TABLE}/vault`, context: { 'dynamodb:LeadingKeys': ['user#1'] } },
+      {
+        action: 'dynamodb:PutItem',
+        resource: `${TABLE}/vault`,
+        context: { 'dynamodb:LeadingKeys': ['user#1'] },
+      },
     ]);
     expect(get[0]?.context).toEqual({ 'dynamodb:LeadingKeys': ['user#1'], 'dynamodb:Select': 'x' });
     expect(unknownKey).toEqual([{ action: 'dynamodb:DeleteItem', resource: `${TABLE}/other`, context: {} }]);
@@ -92,7 +106,10 @@ describe('Function: checksFor', () => {
     );
     const legacy = checksFor(
       'Query',
-      { TableName: 'vault', KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ N: '7' }] } } },
+      {
+        TableName: 'vault',
+        KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ N: '7' }] } },
+      },
       scope,
     );
     const scan = checksFor('Scan', { TableName: 'vault', IndexName: 'beacon' }, scope);
@@ -115,7 +132,10 @@ describe('Function: checksFor', () => {
       'BatchWriteItem',
       {
         RequestItems: {
-          vault: [{ PutRequest: { Item: { pk: { S: 'a' } } } }, { DeleteRequest: { Key: { pk: { S: 'b' } } } }],
+          vault: [
+            { PutRequest: { Item: { pk: { S: 'a' } } } },
+            { DeleteRequest: { Key: { pk: { S: 'b' } } } },
+          ],
           other: [{ DeleteRequest: { Key: { id: { S: 'c' } } } }],
         },
       },
@@ -125,11 +145,19 @@ describe('Function: checksFor', () => {
 
     // Assert
     expect(write).toEqual([
-      { action: 'dynamodb:BatchWriteItem', resource: `${TABLE}/vault`, context: { 'dynamodb:LeadingKeys': ['a', 'b'] } },
+      {
+        action: 'dynamodb:BatchWriteItem',
+        resource: `${TABLE}/vault`,
+        context: { 'dynamodb:LeadingKeys': ['a', 'b'] },
+      },
       { action: 'dynamodb:BatchWriteItem', resource: `${TABLE}/other`, context: {} },
     ]);
     expect(get).toEqual([
-      { action: 'dynamodb:BatchGetItem', resource: `${TABLE}/vault`, context: { 'dynamodb:LeadingKeys': ['a'] } },
+      {
+        action: 'dynamodb:BatchGetItem',
+        resource: `${TABLE}/vault`,
+        context: { 'dynamodb:LeadingKeys': ['a'] },
+      },
     ]);
   });
 
@@ -147,7 +175,11 @@ describe('Function: checksFor', () => {
       },
       scope,
     );
-    const get = checksFor('TransactGetItems', { TransactItems: [{ Get: { TableName: 'other', Key: {} } }] }, scope);
+    const get = checksFor(
+      'TransactGetItems',
+      { TransactItems: [{ Get: { TableName: 'other', Key: {} } }] },
+      scope,
+    );
 
     // Assert
     expect(write.map(({ action, resource }) => `${action} ${resource}`)).toEqual([
@@ -162,7 +194,11 @@ describe('Function: checksFor', () => {
   it('checks ListTables on *, and keeps a TableName given as an ARN', () => {
     // Act
     const list = checksFor('ListTables', {}, scope);
-    const byArn = checksFor('DescribeTable', { TableName: 'arn:aws:dynamodb:eu-west-1:222222222222:table/x' }, scope);
+    const byArn = checksFor(
+      'DescribeTable',
+      { TableName: 'arn:aws:dynamodb:eu-west-1:222222222222:table/x' },
+      scope,
+    );
 
     // Assert
     expect(list).toEqual([{ action: 'dynamodb:ListTables', resource: '*', context: {} }]);
