@@ -69,7 +69,10 @@ export function workerLaunch(spec: FunctionSpec, paths: WorkerPaths, now = new D
 export function memoryArgs(memorySize: number, nodeOptions: string | undefined): readonly string[] {
   if (nodeOptions !== undefined && /--max[-_](old|semi)[-_]space[-_]size/.test(nodeOptions)) return [];
   const newSpace = Math.floor(memorySize / 10);
-  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memorySize - newSpace}`];
+  return [
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memorySize - newSpace}`,
+  ];
 }
 
 /** `2024/05/01/[$LATEST]<32 hex>`, the shape of a Lambda log stream name. */

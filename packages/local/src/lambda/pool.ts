@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { workerLaunch, type WorkerPaths } from './environment';
+import { type WorkerPaths, workerLaunch } from './environment';
 import { type LogSink, stderrSink } from './logs';
 import type { FunctionSpec, InvocationResult } from './types';
 import { type InitOutcome, RUNTIME_SCRIPT, Worker } from './worker';
@@ -165,7 +165,10 @@ export class FunctionPool {
   private release(worker: Worker): void {
     if (this.stopped) return;
     const wake = this.waiters.shift();
-    if (wake !== undefined) return wake(worker);
+    if (wake !== undefined) {
+      wake(worker);
+      return;
+    }
     this.idle.push(worker);
     if (this.options.idleTimeoutMs === undefined) return;
     const timer = setTimeout(() => {

@@ -51,7 +51,8 @@ async function importModule(file) {
     return require(file);
   } catch (error) {
     if (error && error.code === 'ERR_REQUIRE_ESM') return import(pathToFileURL(file).href);
-    if (error instanceof SyntaxError) throw named('Runtime.UserCodeSyntaxError', `${error.name}: ${error.message}`);
+    if (error instanceof SyntaxError)
+      throw named('Runtime.UserCodeSyntaxError', `${error.name}: ${error.message}`);
     if (error && error.code === 'MODULE_NOT_FOUND') {
       throw named('Runtime.ImportModuleError', `Error: ${error.message.split('\n')[0]}`);
     }
@@ -75,8 +76,10 @@ async function loadHandler() {
   }
   let found = await importModule(file);
   for (const part of rest.slice(dot + 1).split('.')) found = found == null ? undefined : found[part];
-  if (found === undefined) throw named('Runtime.HandlerNotFound', `${handlerString} is undefined or not exported`);
-  if (typeof found !== 'function') throw named('Runtime.HandlerNotFound', `${handlerString} is not a function`);
+  if (found === undefined)
+    throw named('Runtime.HandlerNotFound', `${handlerString} is undefined or not exported`);
+  if (typeof found !== 'function')
+    throw named('Runtime.HandlerNotFound', `${handlerString} is not a function`);
   if (found.length >= 3) {
     throw named(
       'Runtime.CallbackHandlerDeprecated',
@@ -132,10 +135,15 @@ async function invoke(message) {
 process.on('message', (message) => {
   if (message === null || typeof message !== 'object' || message.type !== 'invoke') return;
   if (handler === undefined) {
-    send({ type: 'error', requestId: message.requestId, errorName: 'Runtime.NotReady', errorMessage: 'init has not finished' });
+    void send({
+      type: 'error',
+      requestId: message.requestId,
+      errorName: 'Runtime.NotReady',
+      errorMessage: 'init has not finished',
+    });
     return;
   }
-  invoke(message);
+  void invoke(message);
 });
 
 loadHandler().then(

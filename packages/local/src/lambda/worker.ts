@@ -17,7 +17,12 @@ type WorkerMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly errorName: string; readonly errorMessage: string }
   | { readonly type: 'result'; readonly requestId: string; readonly payload: string }
-  | { readonly type: 'error'; readonly requestId: string; readonly errorName: string; readonly errorMessage: string };
+  | {
+      readonly type: 'error';
+      readonly requestId: string;
+      readonly errorName: string;
+      readonly errorMessage: string;
+    };
 
 interface Pending {
   readonly requestId: string;
@@ -90,7 +95,12 @@ export class Worker {
         if (this.exitDescription !== undefined) return;
         this.exitDescription = description;
         settleInit({ ok: false, errorName: 'Runtime.ExitError', errorMessage: description });
-        this.settle({ ok: false, errorType: 'Runtime', errorName: 'Runtime.ExitError', errorMessage: description });
+        this.settle({
+          ok: false,
+          errorType: 'Runtime',
+          errorName: 'Runtime.ExitError',
+          errorMessage: description,
+        });
         resolve();
       };
       this.child.once('exit', (code, signal) =>
@@ -126,7 +136,12 @@ export class Worker {
 
   /** Ready, alive and not stopping: it may take an invocation. */
   public get usable(): boolean {
-    return this.initOutcome?.ok === true && this.exitDescription === undefined && this.stopping === undefined && !this.timedOut;
+    return (
+      this.initOutcome?.ok === true &&
+      this.exitDescription === undefined &&
+      this.stopping === undefined &&
+      !this.timedOut
+    );
   }
 
   /** Runs one invocation; the worker must be `usable` and idle. Never rejects. */
@@ -147,7 +162,13 @@ export class Worker {
       }, timeoutMs);
       this.pending = { requestId, resolve, timer };
       if (this.exitDescription !== undefined) return this.settle(this.gone());
-      const message = { type: 'invoke', requestId, event, deadlineMs: Date.now() + timeoutMs, invokedFunctionArn };
+      const message = {
+        type: 'invoke',
+        requestId,
+        event,
+        deadlineMs: Date.now() + timeoutMs,
+        invokedFunctionArn,
+      };
       this.child.send(message, (err) => {
         if (err !== null) this.settle(this.gone());
       });
