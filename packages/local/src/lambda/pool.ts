@@ -19,6 +19,8 @@ export interface FunctionPoolOptions {
    * bundle finds the AWS SDK it leaves external. @default this package's own node_modules
    */
   readonly sdkModulesDir?: string;
+  /** Lambda's init phase limit: a worker whose module has not loaded by then fails init. @default 10_000 */
+  readonly initTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL. @default 2_000 */
   readonly stopGraceMs?: number;
 }
@@ -145,7 +147,11 @@ export class FunctionPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.spec, workerLaunch(this.spec, this.paths), this.sink);
+    const launch = {
+      ...workerLaunch(this.spec, this.paths),
+      initTimeoutMs: this.options.initTimeoutMs ?? 10_000,
+    };
+    const worker = new Worker(this.spec, launch, this.sink);
     this.workers.add(worker);
     void worker.exited.then(() => {
       this.workers.delete(worker);

@@ -24,6 +24,14 @@ type WorkerMessage =
       readonly errorMessage: string;
     };
 
+/** How to start one worker. */
+export interface WorkerStart {
+  readonly env: Readonly<Record<string, string>>;
+  readonly execArgv: readonly string[];
+  /** Lambda's init phase limit: a worker not ready by then is killed. */
+  readonly initTimeoutMs: number;
+}
+
 interface Pending {
   readonly requestId: string;
   readonly resolve: (result: InvocationResult) => void;
@@ -63,7 +71,7 @@ export class Worker {
 
   public constructor(
     private readonly spec: FunctionSpec,
-    launch: { readonly env: Readonly<Record<string, string>>; readonly execArgv: readonly string[] },
+    launch: WorkerStart,
     sink: LogSink,
   ) {
     this.child = fork(RUNTIME_SCRIPT, [], {
@@ -83,9 +91,19 @@ export class Worker {
       );
     }
     let settleInit: (outcome: InitOutcome) => void = () => {};
+    const initTimer = setTimeout(() => {
+      const seconds = (launch.initTimeoutMs / 1000).toFixed(2);
+      settleInit({
+        ok: false,
+        errorName: 'Sandbox.Timedout',
+        errorMessage: `Init timed out after ${seconds} seconds`,
+      });
+      this.child.kill('SIGKILL');
+    }, launch.initTimeoutMs);
     this.ready = new Promise((resolve) => {
       settleInit = (outcome) => {
         if (this.initOutcome !== undefined) return;
+        clearTimeout(initTimer);
         this.initOutcome = outcome;
         resolve(outcome);
       };

@@ -169,6 +169,17 @@ describe('Class: FunctionPool', () => {
     expect(lines.some((entry) => entry.line.includes('never-log-me'))).toBe(false);
   });
 
+  it('answers InitError when the module does not load within initTimeoutMs', async () => {
+    const { pool } = poolOf('for (;;) {}', {}, { initTimeoutMs: 500 });
+
+    await expect(pool.invoke({})).resolves.toEqual({
+      ok: false,
+      errorType: 'InitError',
+      errorName: 'Sandbox.Timedout',
+      errorMessage: 'Init timed out after 0.50 seconds',
+    });
+  });
+
   it('retries init on the next invocation after a failure', async () => {
     const dir = scratchDir();
     const flag = join(dir, 'fixed');
