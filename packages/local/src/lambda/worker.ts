@@ -124,9 +124,10 @@ export class Worker {
       this.child.once('exit', (code, signal) =>
         onGone(`Runtime exited with error: ${signal === null ? `exit status ${code}` : `signal: ${signal}`}`),
       );
-      this.child.once('error', (err) => {
-        onGone(`Runtime could not start: ${err.message}`);
-        this.child.kill('SIGKILL');
+      // Without a pid the process never started and no 'exit' follows; other errors (a failed
+      // kill or send) leave a process whose 'exit' is still to come.
+      this.child.on('error', (err) => {
+        if (this.child.pid === undefined) onGone(`Runtime could not start: ${err.message}`);
       });
     });
     this.child.on('message', (message: WorkerMessage) => {
