@@ -20,6 +20,11 @@ export type InvocationResult =
       /** `Unhandled` (the handler threw), `Timeout`, `InitError` (init crashed), `Runtime` (worker died). */
       readonly errorType: 'Unhandled' | 'Timeout' | 'InitError' | 'Runtime';
       readonly errorMessage: string;
+      /**
+       * The error's own name, as the `errorType` of Lambda's error payload: `TypeError`,
+       * `Runtime.ImportModuleError`, `Sandbox.Timedout`, `Runtime.ExitError`…
+       */
+      readonly errorName?: string;
     };
 
 export interface Invoker {
