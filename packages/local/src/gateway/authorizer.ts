@@ -18,7 +18,7 @@ interface AuthorizerOutput {
 /** Entries kept in the result cache before it is emptied (API Gateway's cache is bounded too). */
 const MAX_CACHED = 10_000;
 
-export interface TokenAuthorizerOptions {
+export interface LambdaTokenAuthorizerOptions {
   readonly authorizer: ApiAuthorizer;
   readonly invoker: Invoker;
   /** How long API Gateway waits for the authorizer function. */
@@ -38,12 +38,12 @@ export interface TokenAuthorizerOptions {
  * does wrong (throws, times out, malformed output) is
  * AUTHORIZER_CONFIGURATION_ERROR, 500 `{"message": null}`, as AWS answers.
  */
-export class TokenAuthorizer {
+export class LambdaTokenAuthorizer {
   private readonly cache = new Map<string, { readonly output: AuthorizerOutput; readonly expiresAt: number }>();
   private readonly header: string;
   private readonly now: () => number;
 
-  public constructor(private readonly options: TokenAuthorizerOptions) {
+  public constructor(private readonly options: LambdaTokenAuthorizerOptions) {
     this.header = options.authorizer.identitySource.replace(/^method\.request\.header\./i, '').toLowerCase();
     this.now = options.now ?? Date.now;
   }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Invoker } from '../lambda/types';
 import type { ApiMethod, RestApiResource } from '../template/types';
-import { TokenAuthorizer } from './authorizer';
+import { LambdaTokenAuthorizer } from './authorizer';
 import { FAILURES, type GatewayFailure, GatewayResponder, type ResponseContext } from './gateway-responses';
 import { invokeWithin } from './invoke';
 import { mockDivergences, mockResponse } from './mock';
@@ -56,7 +56,7 @@ export class TemplateApiGateway {
   private readonly tree: ResourceTree;
   private readonly responder: GatewayResponder;
   private readonly validation: RequestValidation;
-  private readonly authorizers = new Map<string, TokenAuthorizer>();
+  private readonly authorizers = new Map<string, LambdaTokenAuthorizer>();
   private readonly timeoutMs: number;
 
   public constructor(private readonly options: TemplateApiGatewayOptions) {
@@ -77,7 +77,7 @@ export class TemplateApiGateway {
       }
       this.authorizers.set(
         authorizer.id,
-        new TokenAuthorizer({ authorizer, invoker: options.invoker, timeoutMs: this.timeoutMs }),
+        new LambdaTokenAuthorizer({ authorizer, invoker: options.invoker, timeoutMs: this.timeoutMs }),
       );
     }
     for (const method of api.methods) {
