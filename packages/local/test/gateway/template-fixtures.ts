@@ -1,5 +1,11 @@
 import type { InvocationResult, Invoker } from '../../src/lambda/types';
-import type { ApiGatewayResponse, ApiMethod, ApiModel, RestApiResource } from '../../src/template/types';
+import type {
+  ApiGatewayResponse,
+  ApiMethod,
+  ApiModel,
+  DistributionResource,
+  RestApiResource,
+} from '../../src/template/types';
 
 /**
  * TEST DOUBLE for the worker-process Invoker (built in parallel): it runs
@@ -229,3 +235,38 @@ export const request = (
   body: Buffer.from(body),
   sourceIp: '203.0.113.7',
 });
+
+const ALL = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'",
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains; preload',
+  'X-Frame-Options': 'DENY',
+};
+
+/** The web stack's distribution as the loader resolves it: two API behaviours, the bucket by default. */
+export function distribution(wellKnownOriginPath = '/v1'): DistributionResource {
+  return {
+    logicalId: 'WebDistribution1A2B3C4D',
+    defaultRootObject: 'index.html',
+    behaviors: [
+      {
+        pathPattern: '/v1/*',
+        origin: { kind: 'api', restApiLogicalId: 'VaultApi1EF6E795', originPath: '' },
+        allowedMethods: ALL,
+        responseHeaders: {},
+      },
+      {
+        pathPattern: '/.well-known/*',
+        origin: { kind: 'api', restApiLogicalId: 'VaultApi1EF6E795', originPath: wellKnownOriginPath },
+        allowedMethods: ALL,
+        responseHeaders: {},
+      },
+      {
+        pathPattern: '*',
+        origin: { kind: 'bucket', bucketLogicalId: 'WebBucket12880F5B', originPath: '' },
+        allowedMethods: ['GET', 'HEAD'],
+        responseHeaders: SECURITY_HEADERS,
+      },
+    ],
+  };
+}
