@@ -1,5 +1,5 @@
-import type { ApiAuthorizer } from '../template/types';
 import type { Invoker } from '../lambda/types';
+import type { ApiAuthorizer } from '../template/types';
 import { FAILURES, type GatewayFailure } from './gateway-responses';
 import { invokeWithin } from './invoke';
 import { policyDecision } from './policy';
@@ -39,7 +39,10 @@ export interface LambdaTokenAuthorizerOptions {
  * AUTHORIZER_CONFIGURATION_ERROR, 500 `{"message": null}`, as AWS answers.
  */
 export class LambdaTokenAuthorizer {
-  private readonly cache = new Map<string, { readonly output: AuthorizerOutput; readonly expiresAt: number }>();
+  private readonly cache = new Map<
+    string,
+    { readonly output: AuthorizerOutput; readonly expiresAt: number }
+  >();
   private readonly header: string;
   private readonly now: () => number;
 
@@ -49,7 +52,10 @@ export class LambdaTokenAuthorizer {
   }
 
   /** `headers` by lower-case name. */
-  public async authorize(headers: Readonly<Record<string, string>>, methodArn: string): Promise<AuthorizerOutcome> {
+  public async authorize(
+    headers: Readonly<Record<string, string>>,
+    methodArn: string,
+  ): Promise<AuthorizerOutcome> {
     const token = headers[this.header];
     if (token === undefined || token.length === 0) return { ok: false, failure: FAILURES.unauthorized() };
     const expression = this.options.authorizer.identityValidationExpression;
@@ -66,7 +72,12 @@ export class LambdaTokenAuthorizer {
         { type: 'TOKEN', authorizationToken: token, methodArn },
         this.options.timeoutMs,
       );
-      if (result !== 'timeout' && !result.ok && result.errorType === 'Unhandled' && result.errorMessage === 'Unauthorized') {
+      if (
+        result !== 'timeout' &&
+        !result.ok &&
+        result.errorType === 'Unhandled' &&
+        result.errorMessage === 'Unauthorized'
+      ) {
         return { ok: false, failure: FAILURES.unauthorized() };
       }
       output = result !== 'timeout' && result.ok ? parseOutput(result.payload) : undefined;
@@ -127,7 +138,8 @@ function parseOutput(payload: unknown): AuthorizerOutput | undefined {
     if (typeof context !== 'object' || Array.isArray(context)) return undefined;
     for (const [key, value] of Object.entries(context)) {
       if (value === null || value === undefined) continue;
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        return undefined;
       values[key] = String(value);
     }
   }

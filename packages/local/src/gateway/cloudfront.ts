@@ -37,10 +37,14 @@ export class CloudFrontDistribution {
     for (const behavior of options.distribution.behaviors) {
       const { origin } = behavior;
       if (origin.kind === 'api' && !this.apis.has(origin.restApiLogicalId)) {
-        divergences.push(`${behavior.pathPattern}: REST API ${origin.restApiLogicalId} is not served locally`);
+        divergences.push(
+          `${behavior.pathPattern}: REST API ${origin.restApiLogicalId} is not served locally`,
+        );
       }
       if (origin.kind === 'bucket' && options.bucketDirs?.[origin.bucketLogicalId] === undefined) {
-        divergences.push(`${behavior.pathPattern}: bucket ${origin.bucketLogicalId} has no local directory (every object is 403)`);
+        divergences.push(
+          `${behavior.pathPattern}: bucket ${origin.bucketLogicalId} has no local directory (every object is 403)`,
+        );
       }
     }
     this.divergences = divergences;
@@ -48,7 +52,9 @@ export class CloudFrontDistribution {
 
   public async handle(request: GatewayRequest): Promise<HttpResponse> {
     const url = new URL(request.url, 'http://local');
-    const behavior = this.options.distribution.behaviors.find((b) => patternMatches(b.pathPattern, url.pathname));
+    const behavior = this.options.distribution.behaviors.find((b) =>
+      patternMatches(b.pathPattern, url.pathname),
+    );
     if (behavior === undefined) return withHeaders(accessDenied(), {});
     if (!behavior.allowedMethods.includes(request.method.toUpperCase())) {
       return withHeaders(methodNotAllowed(), behavior.responseHeaders);
@@ -57,7 +63,11 @@ export class CloudFrontDistribution {
     return withHeaders(response, behavior.responseHeaders);
   }
 
-  private async fromOrigin(behavior: DistributionBehavior, request: GatewayRequest, url: URL): Promise<HttpResponse> {
+  private async fromOrigin(
+    behavior: DistributionBehavior,
+    request: GatewayRequest,
+    url: URL,
+  ): Promise<HttpResponse> {
     const { origin } = behavior;
     if (origin.kind === 'api') {
       const api = this.apis.get(origin.restApiLogicalId);

@@ -42,7 +42,11 @@ export const FAILURES = {
     statusCode: 403,
     message: 'Missing Authentication Token',
   }),
-  unauthorized: (): GatewayFailure => ({ responseType: 'UNAUTHORIZED', statusCode: 401, message: 'Unauthorized' }),
+  unauthorized: (): GatewayFailure => ({
+    responseType: 'UNAUTHORIZED',
+    statusCode: 401,
+    message: 'Unauthorized',
+  }),
   accessDenied: (explicit: boolean): GatewayFailure => ({
     responseType: 'ACCESS_DENIED',
     statusCode: 403,
@@ -176,7 +180,12 @@ function isLiteral(value: string): boolean {
   return value.length >= 2 && value.startsWith("'") && value.endsWith("'");
 }
 
-function substitute(template: string, failure: GatewayFailure, status: number, context: ResponseContext): string {
+function substitute(
+  template: string,
+  failure: GatewayFailure,
+  status: number,
+  context: ResponseContext,
+): string {
   const values: Record<string, string> = {
     'error.message': failure.message ?? '',
     'error.messageString': JSON.stringify(failure.message),
@@ -196,9 +205,12 @@ function substitute(template: string, failure: GatewayFailure, status: number, c
     'identity.userAgent': context.userAgent ?? '',
   };
   // A name is read whole (`error.messageString`, not `error.message` + "String"); unknown ones stay as written.
-  return template.replace(/\$\{context\.([A-Za-z.]+)\}|\$context\.([A-Za-z]+(?:\.[A-Za-z]+)*)/g, (whole, a, b) => {
-    const name = (a ?? b) as string;
-    const value = values[name];
-    return value === undefined ? whole : value;
-  });
+  return template.replace(
+    /\$\{context\.([A-Za-z.]+)\}|\$context\.([A-Za-z]+(?:\.[A-Za-z]+)*)/g,
+    (whole, a, b) => {
+      const name = (a ?? b) as string;
+      const value = values[name];
+      return value === undefined ? whole : value;
+    },
+  );
 }

@@ -26,7 +26,8 @@ export function mockResponse(raw: unknown): HttpResponse {
   const response = defaultResponse(raw);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response?.ResponseParameters ?? {})) {
-    if (isLiteral(value)) headers[name.replace(/^method\.response\.header\./, '').toLowerCase()] = value.slice(1, -1);
+    if (isLiteral(value))
+      headers[name.replace(/^method\.response\.header\./, '').toLowerCase()] = value.slice(1, -1);
   }
   return { status: Number(response?.StatusCode ?? 200), headers, body: Buffer.alloc(0) };
 }

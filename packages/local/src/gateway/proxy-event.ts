@@ -117,7 +117,8 @@ export function fromProxyResult(payload: unknown): HttpResponse | undefined {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
   const result = payload as Record<string, unknown>;
   const status = typeof result.statusCode === 'string' ? Number(result.statusCode) : result.statusCode;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return undefined;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return undefined;
   if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') return undefined;
   const headers: Record<string, string | string[]> = {};
   const add = (name: string, value: unknown): boolean => {

@@ -85,8 +85,10 @@ export class TemplateApiGateway {
       if (method.authorizationType === 'AWS_IAM' || method.authorizationType === 'COGNITO_USER_POOLS') {
         divergences.push(`${where}: ${method.authorizationType} authorization is not run (answers 500)`);
       }
-      if (method.integration.type === 'OTHER') divergences.push(`${where}: its integration is not run (answers 500)`);
-      if (method.integration.type === 'MOCK') divergences.push(...mockDivergences(where, method.integration.raw));
+      if (method.integration.type === 'OTHER')
+        divergences.push(`${where}: its integration is not run (answers 500)`);
+      if (method.integration.type === 'MOCK')
+        divergences.push(...mockDivergences(where, method.integration.raw));
     }
     this.divergences = divergences;
   }
@@ -117,7 +119,8 @@ export class TemplateApiGateway {
     const headers = state.context.headers;
     let authorizer: Readonly<Record<string, string | number>> | undefined;
     if (method.authorizationType === 'CUSTOM') {
-      const runner = method.authorizerId === undefined ? undefined : this.authorizers.get(method.authorizerId);
+      const runner =
+        method.authorizerId === undefined ? undefined : this.authorizers.get(method.authorizerId);
       if (runner === undefined) return FAILURES.authorizerConfigurationError();
       const outcome = await runner.authorize(headers, this.methodArn(request.method, path));
       if (!outcome.ok) return outcome.failure;
@@ -153,7 +156,12 @@ export class TemplateApiGateway {
 
   private async integrate(method: ApiMethod, event: unknown, state: RequestState) {
     if (method.integration.type !== 'AWS_PROXY') return FAILURES.apiConfigurationError();
-    const result = await invokeWithin(this.options.invoker, method.integration.functionLogicalId, event, this.timeoutMs);
+    const result = await invokeWithin(
+      this.options.invoker,
+      method.integration.functionLogicalId,
+      event,
+      this.timeoutMs,
+    );
     if (result === 'timeout') return FAILURES.integrationTimeout();
     // A function error of any kind, its own timeout included, is 502 at API Gateway.
     if (!result.ok) return FAILURES.functionError();
@@ -196,7 +204,10 @@ export class TemplateApiGateway {
     const port = /:(\d+)$/.exec(state.context.headers.host ?? '')?.[1];
     return [
       ...kept.map(([n, v]): [string, string] => [n, v]),
-      ['X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${state.context.sourceIp}` : state.context.sourceIp],
+      [
+        'X-Forwarded-For',
+        forwardedFor ? `${forwardedFor}, ${state.context.sourceIp}` : state.context.sourceIp,
+      ],
       ['X-Forwarded-Proto', 'http'],
       ...(port !== undefined ? [['X-Forwarded-Port', port] as [string, string]] : []),
       ['X-Amzn-Trace-Id', traceId(state.now)],
@@ -206,7 +217,11 @@ export class TemplateApiGateway {
   private withIds(response: HttpResponse, state: RequestState): HttpResponse {
     return {
       ...response,
-      headers: { ...response.headers, 'x-amzn-requestid': state.requestId, 'x-amz-apigw-id': state.extendedRequestId },
+      headers: {
+        ...response.headers,
+        'x-amzn-requestid': state.requestId,
+        'x-amz-apigw-id': state.extendedRequestId,
+      },
     };
   }
 }

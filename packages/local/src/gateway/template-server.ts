@@ -26,7 +26,9 @@ export class TemplateGatewayServer {
   public constructor(private readonly options: TemplateGatewayServerOptions) {
     for (const api of options.apis) {
       if (this.stages.has(api.stageName)) {
-        throw new Error(`two REST APIs share the stage name ${api.stageName}: ${api.logicalId} and ${this.stages.get(api.stageName)?.logicalId}`);
+        throw new Error(
+          `two REST APIs share the stage name ${api.stageName}: ${api.logicalId} and ${this.stages.get(api.stageName)?.logicalId}`,
+        );
       }
       this.stages.set(api.stageName, api);
     }

@@ -46,13 +46,14 @@ export class RequestValidation {
       const missing = Object.entries(method.requestParameters)
         .filter(([, required]) => required)
         .map(([name]) => name)
-        .filter((name) => isBlank(valueOf(name, request)))
+        .filter((name) => isBlank(parameterValue(name, request)))
         .map((name) => name.replace(/^method\.request\.(header|querystring|path)\./, ''));
       if (missing.length > 0) return FAILURES.badRequestParameters(missing);
     }
     if (validator.validateRequestBody) {
       const contentType = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim();
-      const modelName = method.requestModels[contentType?.toLowerCase() ?? ''] ?? method.requestModels.$default;
+      const modelName =
+        method.requestModels[contentType?.toLowerCase() ?? ''] ?? method.requestModels.$default;
       if (modelName === undefined) return undefined;
       return this.checkBody(modelName, request.body);
     }
@@ -86,7 +87,7 @@ export class RequestValidation {
   }
 }
 
-function valueOf(name: string, request: ValidatedRequest): string | undefined {
+function parameterValue(name: string, request: ValidatedRequest): string | undefined {
   const [, kind, key] = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(name) ?? [];
   if (key === undefined) return undefined;
   if (kind === 'header') return request.headers[key.toLowerCase()];

@@ -13,7 +13,10 @@ import {
 } from './template-fixtures';
 
 function setup(api: RestApiResource = restApi(), authorizer = kmsvaultLikeAuthorizer) {
-  const invoker = new FunctionsInvoker({ [AUTH_FN]: echo, [SECRETS_FN]: echo, [AUTHORIZER_FN]: authorizer }, 300);
+  const invoker = new FunctionsInvoker(
+    { [AUTH_FN]: echo, [SECRETS_FN]: echo, [AUTHORIZER_FN]: authorizer },
+    300,
+  );
   const gateway = new TemplateApiGateway({ api, invoker, region: 'eu-west-1', accountId: '111122223333' });
   return { gateway, invoker };
 }

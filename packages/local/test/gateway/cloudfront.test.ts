@@ -28,8 +28,17 @@ describe('Class: CloudFrontDistribution', () => {
   afterAll(() => rmSync(webDir, { recursive: true, force: true }));
 
   beforeEach(() => {
-    invoker = new FunctionsInvoker({ [AUTH_FN]: echo, [SECRETS_FN]: echo, [AUTHORIZER_FN]: kmsvaultLikeAuthorizer });
-    const api = new TemplateApiGateway({ api: restApi(), invoker, region: 'eu-west-1', accountId: '111122223333' });
+    invoker = new FunctionsInvoker({
+      [AUTH_FN]: echo,
+      [SECRETS_FN]: echo,
+      [AUTHORIZER_FN]: kmsvaultLikeAuthorizer,
+    });
+    const api = new TemplateApiGateway({
+      api: restApi(),
+      invoker,
+      region: 'eu-west-1',
+      accountId: '111122223333',
+    });
     cloudfront = new CloudFrontDistribution({
       distribution: distribution(),
       apis: [api],
@@ -56,19 +65,21 @@ describe('Class: CloudFrontDistribution', () => {
     // Act
     const script = await cloudfront.handle(request('GET', '/app.js'));
     const missing = await cloudfront.handle(request('GET', '/settings'));
-    const escape = await cloudfront.handle(request('GET', '/%2e%2e/%2e%2e/etc/passwd'));
+    const traversal = await cloudfront.handle(request('GET', '/%2e%2e/%2e%2e/etc/passwd'));
 
     // Assert
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(missing.status).toBe(403);
     expect(missing.body.toString()).toContain('<Code>AccessDenied</Code>');
     expect(missing.headers['x-frame-options']).toBe('DENY');
-    expect(escape.status).toBe(403);
+    expect(traversal.status).toBe(403);
   });
 
   it('sends /v1/* with originPath "" to stage v1 and the path after it', async () => {
     // Act
-    const response = await cloudfront.handle(request('GET', '/v1/secrets/abc', { Authorization: 'Bearer good' }));
+    const response = await cloudfront.handle(
+      request('GET', '/v1/secrets/abc', { Authorization: 'Bearer good' }),
+    );
 
     // Assert
     expect(response.status).toBe(200);
@@ -94,7 +105,12 @@ describe('Class: CloudFrontDistribution', () => {
 
   it('answers execute-api 403 Forbidden when the behaviour forwards to a stage that does not exist', async () => {
     // Arrange: originPath '' sends /.well-known/... to a stage named ".well-known".
-    const api = new TemplateApiGateway({ api: restApi(), invoker, region: 'eu-west-1', accountId: '111122223333' });
+    const api = new TemplateApiGateway({
+      api: restApi(),
+      invoker,
+      region: 'eu-west-1',
+      accountId: '111122223333',
+    });
     const noPrefix = new CloudFrontDistribution({ distribution: distribution(''), apis: [api] });
 
     // Act
@@ -103,7 +119,9 @@ describe('Class: CloudFrontDistribution', () => {
     // Assert
     expect(response.status).toBe(403);
     expect(JSON.parse(response.body.toString())).toEqual({ message: 'Forbidden' });
-    expect(noPrefix.divergences).toEqual(['*: bucket WebBucket12880F5B has no local directory (every object is 403)']);
+    expect(noPrefix.divergences).toEqual([
+      '*: bucket WebBucket12880F5B has no local directory (every object is 403)',
+    ]);
   });
 
   it('answers 403 for a method the behaviour does not allow', async () => {

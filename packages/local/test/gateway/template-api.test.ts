@@ -89,7 +89,10 @@ describe('Class: TemplateApiGateway', () => {
       const response = await gateway.handle(request('PUT', '/v1/files/a/b/c.txt'));
 
       // Assert
-      expect(json(response.body)).toMatchObject({ resource: '/files/{proxy+}', pathParameters: { proxy: 'a/b/c.txt' } });
+      expect(json(response.body)).toMatchObject({
+        resource: '/files/{proxy+}',
+        pathParameters: { proxy: 'a/b/c.txt' },
+      });
     });
 
     it.each([
@@ -213,7 +216,11 @@ describe('Class: TemplateApiGateway', () => {
       // Assert
       expect(response.status).toBe(502);
       expect(response.headers['retry-after']).toBe('1');
-      expect(json(response.body)).toMatchObject({ title: 'DEFAULT_5XX', status: 502, detail: 'Internal server error' });
+      expect(json(response.body)).toMatchObject({
+        title: 'DEFAULT_5XX',
+        status: 502,
+        detail: 'Internal server error',
+      });
     });
 
     it('answers 504 INTEGRATION_TIMEOUT when the gateway stops waiting before the function ends', async () => {
@@ -233,7 +240,9 @@ describe('Class: TemplateApiGateway', () => {
       const { gateway, invoker } = setup({}, restApi({ gatewayResponses: TEMPLATE_RESPONSES }));
 
       // Act
-      const response = await gateway.handle(request('GET', '/v1/health', {}, 'x'.repeat(10 * 1024 * 1024 + 1)));
+      const response = await gateway.handle(
+        request('GET', '/v1/health', {}, 'x'.repeat(10 * 1024 * 1024 + 1)),
+      );
 
       // Assert
       expect(response.status).toBe(413);

@@ -88,7 +88,10 @@ export const MODELS: readonly ApiModel[] = [
     schema: {
       $schema: 'http://json-schema.org/draft-04/schema#',
       type: 'object',
-      properties: { username: { type: 'string', maxLength: 256 }, password: { type: 'string', maxLength: 4096 } },
+      properties: {
+        username: { type: 'string', maxLength: 256 },
+        password: { type: 'string', maxLength: 4096 },
+      },
       required: ['username', 'password'],
       additionalProperties: false,
     },
@@ -208,13 +211,19 @@ export async function kmsvaultLikeAuthorizer(event: unknown): Promise<unknown> {
   if (authorizationToken === 'Bearer other-stage') return policy('Allow', `${arnPrefix}/v9/*`);
   if (authorizationToken === 'Bearer broken') throw new Error('KMS unreachable');
   if (authorizationToken !== 'Bearer good') throw new Error('Unauthorized');
-  return { ...policy('Allow', `${arnPrefix}/${stage}/*`), context: { userId: 'user-1', sessionId: 's-1', mfa: true, age: 42 } };
+  return {
+    ...policy('Allow', `${arnPrefix}/${stage}/*`),
+    context: { userId: 'user-1', sessionId: 's-1', mfa: true, age: 42 },
+  };
 }
 
 function policy(effect: 'Allow' | 'Deny', resource: string) {
   return {
     principalId: 'user-1',
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] },
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+    },
   };
 }
 
@@ -223,12 +232,7 @@ export async function echo(event: unknown): Promise<unknown> {
   return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(event) };
 }
 
-export const request = (
-  method: string,
-  url: string,
-  headers: Record<string, string> = {},
-  body = '',
-) => ({
+export const request = (method: string, url: string, headers: Record<string, string> = {}, body = '') => ({
   method,
   url,
   headers: Object.entries(headers) as [string, string][],

@@ -21,8 +21,17 @@ describe('Class: TemplateGatewayServer', () => {
   beforeAll(async () => {
     webDir = mkdtempSync(join(tmpdir(), 'kmsvault-web-'));
     writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>vault</title>');
-    const invoker = new FunctionsInvoker({ [AUTH_FN]: echo, [SECRETS_FN]: echo, [AUTHORIZER_FN]: kmsvaultLikeAuthorizer });
-    const api = new TemplateApiGateway({ api: restApi(), invoker, region: 'eu-west-1', accountId: '111122223333' });
+    const invoker = new FunctionsInvoker({
+      [AUTH_FN]: echo,
+      [SECRETS_FN]: echo,
+      [AUTHORIZER_FN]: kmsvaultLikeAuthorizer,
+    });
+    const api = new TemplateApiGateway({
+      api: restApi(),
+      invoker,
+      region: 'eu-west-1',
+      accountId: '111122223333',
+    });
     const cloudfront = new CloudFrontDistribution({
       distribution: distribution(),
       apis: [api],
@@ -47,7 +56,11 @@ describe('Class: TemplateGatewayServer', () => {
     // Assert
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(response.status).toBe(200);
-    const event = await response.json();
+    const event = (await response.json()) as {
+      path: string;
+      headers: Record<string, string>;
+      requestContext: { identity: { sourceIp: string } };
+    };
     expect(event.path).toBe('/health');
     expect(event.requestContext.identity.sourceIp).toBe('127.0.0.1');
     expect(event.headers['X-Trace']).toBe('T-1');

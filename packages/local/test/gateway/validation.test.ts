@@ -13,7 +13,11 @@ import {
 } from './template-fixtures';
 
 function setup(api: RestApiResource = restApi()) {
-  const invoker = new FunctionsInvoker({ [AUTH_FN]: echo, [SECRETS_FN]: echo, [AUTHORIZER_FN]: kmsvaultLikeAuthorizer });
+  const invoker = new FunctionsInvoker({
+    [AUTH_FN]: echo,
+    [SECRETS_FN]: echo,
+    [AUTHORIZER_FN]: kmsvaultLikeAuthorizer,
+  });
   const gateway = new TemplateApiGateway({ api, invoker, region: 'eu-west-1', accountId: '111122223333' });
   return { gateway, invoker };
 }
@@ -116,7 +120,9 @@ describe('Class: RequestValidation (through TemplateApiGateway)', () => {
     const { gateway, invoker } = setup();
 
     // Act
-    const response = await gateway.handle(request('POST', '/v1/auth/signup', { 'Content-Type': 'text/plain' }, 'hi'));
+    const response = await gateway.handle(
+      request('POST', '/v1/auth/signup', { 'Content-Type': 'text/plain' }, 'hi'),
+    );
 
     // Assert
     expect(response.status).toBe(200);
@@ -126,18 +132,23 @@ describe('Class: RequestValidation (through TemplateApiGateway)', () => {
   it.each([
     ['missing', {}],
     ['blank', { 'Idempotency-Key': ' ' }],
-  ])('answers 400 Missing required request parameters when a required header is %s', async (_case, headers) => {
-    // Arrange
-    const { gateway, invoker } = setup();
+  ])(
+    'answers 400 Missing required request parameters when a required header is %s',
+    async (_case, headers) => {
+      // Arrange
+      const { gateway, invoker } = setup();
 
-    // Act
-    const response = await gateway.handle(importSecrets({ format: 'chrome-csv', content: 'a' }, headers));
+      // Act
+      const response = await gateway.handle(importSecrets({ format: 'chrome-csv', content: 'a' }, headers));
 
-    // Assert
-    expect(response.status).toBe(400);
-    expect(json(response.body)).toEqual({ message: 'Missing required request parameters: [Idempotency-Key]' });
-    expect(invoker.count(SECRETS_FN)).toBe(0);
-  });
+      // Assert
+      expect(response.status).toBe(400);
+      expect(json(response.body)).toEqual({
+        message: 'Missing required request parameters: [Idempotency-Key]',
+      });
+      expect(invoker.count(SECRETS_FN)).toBe(0);
+    },
+  );
 
   it('runs the authorizer before validation: an invalid body without a token is 401', async () => {
     // Arrange
