@@ -145,6 +145,46 @@ describe('Class: TemplateApiGateway', () => {
       });
     });
 
+    it("falls back to DEFAULT_4XX for a 4xx type the template does not define, keeping the type's status", async () => {
+      // Arrange
+      const { gateway } = setup(
+        {},
+        restApi({
+          gatewayResponses: [
+            {
+              responseType: 'DEFAULT_4XX',
+              responseParameters: { 'gatewayresponse.header.X-Fallback': "'yes'" },
+              responseTemplates: {
+                'application/json':
+                  '{"error":$context.error.messageString,"type":"$context.error.responseType"}',
+              },
+            },
+          ],
+        }),
+      );
+
+      // Act
+      const response = await gateway.handle(request('GET', '/v1/nothing'));
+
+      // Assert
+      expect(response.status).toBe(403);
+      expect(response.headers['x-fallback']).toBe('yes');
+      expect(json(response.body)).toEqual({
+        error: 'Missing Authentication Token',
+        type: 'MISSING_AUTHENTICATION_TOKEN',
+      });
+    });
+
+    it("lists the template's undocumented $context.error.statusCode as a divergence", () => {
+      // Act
+      const { gateway } = setup({}, restApi({ gatewayResponses: TEMPLATE_RESPONSES }));
+
+      // Assert
+      expect(gateway.divergences).toEqual([
+        "gateway response DEFAULT_5XX: $context.error.statusCode is not among AWS's documented variables; rendered locally as the status code",
+      ]);
+    });
+
     it("answers OPTIONS with the MOCK integration's status and literal headers", async () => {
       // Arrange
       const { gateway, invoker } = setup();
