@@ -14,6 +14,7 @@ import {
   VaultError,
 } from '@kmsvault/core';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { policyDecision } from './policy';
 import type { HttpRequest, HttpResponse, ProxyHandler, TokenAuthorizer } from './types';
 
 /** API Gateway's hard limit on a request payload. */
@@ -291,26 +292,8 @@ function isText(contentType: string | undefined): boolean {
   );
 }
 
-/** Evaluates an authorizer's policy for one method ARN: an explicit Deny wins, then an Allow. */
 function allows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
-  const statements = result.policyDocument?.Statement ?? [];
-  const matches = (statement: (typeof statements)[number]) => {
-    const raw = (statement as { Resource?: string | string[] }).Resource ?? [];
-    const resources = Array.isArray(raw) ? raw : [raw];
-    return resources.some((r) => new RegExp(`^${r.split('*').map(escapeRegex).join('.*')}$`).test(methodArn));
-  };
-  const invoke = (statement: (typeof statements)[number]) => {
-    const raw = (statement as { Action?: string | string[] }).Action ?? [];
-    const actions = Array.isArray(raw) ? raw : [raw];
-    return actions.some((a) => a === 'execute-api:Invoke' || a === 'execute-api:*' || a === '*');
-  };
-  const relevant = statements.filter((s) => invoke(s) && matches(s));
-  if (relevant.some((s) => s.Effect === 'Deny')) return false;
-  return relevant.some((s) => s.Effect === 'Allow');
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return policyDecision(result.policyDocument, methodArn) === 'Allow';
 }
 
 function lambdaContext(requestId: string, fn: string): Context {

@@ -12,17 +12,7 @@ import { decodePath, PayloadTooLargeError, problemResult, ValidationError, Vault
 import { WEB_CSP } from '@kmsvault/web';
 import { closeServer, listenLocal, urlOf } from '../ports';
 import { type ApiGatewayAdapter, MAX_PAYLOAD_BYTES } from './adapter';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-};
+import { CONTENT_TYPES } from './content-types';
 
 const STATIC_HEADERS = {
   'content-security-policy': WEB_CSP,

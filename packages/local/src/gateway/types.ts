@@ -28,3 +28,14 @@ export interface HttpResponse {
 }
 
 export type { APIGatewayProxyResult };
+
+/** A request as the template-driven gateway receives it: header names in the client's case, in order. */
+export interface GatewayRequest {
+  readonly method: string;
+  /** Path and query, as on the request line. */
+  readonly url: string;
+  /** Name/value pairs as received (Node's `rawHeaders`), so names keep the client's case as API Gateway's do. */
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: Buffer;
+  readonly sourceIp?: string;
+}
