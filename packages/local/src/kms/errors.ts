@@ -4,6 +4,7 @@
  * the real service.
  */
 export type KmsErrorType =
+  | 'AccessDeniedException'
   | 'AlreadyExistsException'
   | 'DisabledException'
   | 'IncorrectKeyException'
@@ -11,12 +12,16 @@ export type KmsErrorType =
   | 'InvalidCiphertextException'
   | 'InvalidKeyUsageException'
   | 'InvalidMarkerException'
+  | 'InvalidSignatureException'
   | 'KMSInternalException'
   | 'KMSInvalidMacException'
   | 'KMSInvalidSignatureException'
   | 'KMSInvalidStateException'
+  | 'MalformedPolicyDocumentException'
+  | 'MissingAuthenticationTokenException'
   | 'NotFoundException'
   | 'ThrottlingException'
+  | 'UnrecognizedClientException'
   | 'UnsupportedOperationException'
   | 'UnknownOperationException'
   | 'SerializationException'

@@ -16,7 +16,8 @@ import type { KeyRecord, KeySpec, KeyUsage } from './types';
 
 /** Key lifecycle: CreateKey, ListKeys, Enable/DisableKey, Schedule/CancelKeyDeletion. */
 
-export function createKey(ctx: KeyContext, input: Input): Output {
+/** @param policy the key policy's JSON text, already checked (see key-policy.ts) */
+export function createKey(ctx: KeyContext, input: Input, policy?: string): Output {
   const spec = (optionalString(input, 'KeySpec') ??
     optionalString(input, 'CustomerMasterKeySpec') ??
     'SYMMETRIC_DEFAULT') as KeySpec;
@@ -45,6 +46,7 @@ export function createKey(ctx: KeyContext, input: Input): Output {
     state: 'Enabled',
     rotationEnabled: false,
     materials: [newMaterial(spec)],
+    ...(policy !== undefined ? { policy } : {}),
   };
   ctx.state.keys[keyId] = key;
   ctx.save();
