@@ -82,6 +82,11 @@ export function verifySignature(req: SignedRequest, iam: LocalIam): Verification
   ) {
     return { failure: 'bad-signature' };
   }
+  // A signed payload hash must be the body's (S3 answers XAmzContentSHA256Mismatch); UNSIGNED-PAYLOAD is taken as is.
+  const declaredHash = single(req.headers['x-amz-content-sha256']);
+  if (declaredHash !== undefined && /^[0-9a-f]{64}$/.test(declaredHash) && declaredHash !== sha256Hex(req.body)) {
+    return { failure: 'bad-signature' };
+  }
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest(req, auth))].join('\n');
   let key: Buffer = hmac(`AWS4${principal.credentials.secretAccessKey}`, auth.date);
