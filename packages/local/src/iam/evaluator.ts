@@ -1,4 +1,9 @@
-import { loadPolicy, type Policy, validateIdentityPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy';
+import {
+  loadPolicy,
+  type Policy,
+  validateIdentityPolicy,
+  validateResourcePolicy,
+} from '@cloud-copilot/iam-policy';
 import {
   AwsRequestImpl,
   authorizeRequest,
@@ -105,7 +110,11 @@ export function evaluate(request: AuthorizationRequest): AuthorizationDecision {
   const resourceDenies = analysis.resourceAnalysis?.denyStatements.length ?? 0;
   const resourceAllows = analysis.resourceAnalysis?.allowStatements.length ?? 0;
   if (analysis.result === 'ExplicitlyDenied') {
-    return { allowed: false, result: 'explicit_deny', deniedBy: resourceDenies > 0 ? 'resource' : 'identity' };
+    return {
+      allowed: false,
+      result: 'explicit_deny',
+      deniedBy: resourceDenies > 0 ? 'resource' : 'identity',
+    };
   }
   return {
     allowed: false,

@@ -70,14 +70,18 @@ export class LocalIamService implements LocalIam {
    * other accounts cannot be seen from here and are taken to exist.
    */
   public principalExists(arn: string): boolean {
-    if (arn === '*' || /^\d{12}$/.test(arn) || ACCOUNT_ROOT.test(arn) || SERVICE_PRINCIPAL.test(arn)) return true;
+    if (arn === '*' || /^\d{12}$/.test(arn) || ACCOUNT_ROOT.test(arn) || SERVICE_PRINCIPAL.test(arn))
+      return true;
     const role = parseRoleArn(arn);
     if (role !== undefined) return role.account !== this.account || this.byRole.has(arn);
     const session = ASSUMED_ROLE.exec(arn);
     if (session !== null) {
       const [, partition, account, name] = session;
       if (account !== this.account) return true;
-      return this.principals.some((p) => p.roleArn.startsWith(`arn:${partition}:iam::${account}:role/`) && p.roleArn.endsWith(`/${name}`));
+      return this.principals.some(
+        (p) =>
+          p.roleArn.startsWith(`arn:${partition}:iam::${account}:role/`) && p.roleArn.endsWith(`/${name}`),
+      );
     }
     const other = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn);
     return other !== null && other[1] !== this.account;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PolicyDocument } from '../template/types';
-import type { LocalPrincipal } from './types';
 import { managedPolicyDocument } from './managed-policies';
+import type { LocalPrincipal } from './types';
 
 /** A role as the local IAM is given it: from the template's roles or the local configuration. */
 export interface RoleDescription {
@@ -73,7 +73,11 @@ export function principalOf(role: RoleDescription): LocalPrincipal {
  * stack acts as: the CloudFormation execution role, with AdministratorAccess,
  * which creates the keys and so must pass their policies' lockout check.
  */
-export function cdkBootstrapRoles(account: string, region: string, qualifier = 'hnb659fds'): RoleDescription[] {
+export function cdkBootstrapRoles(
+  account: string,
+  region: string,
+  qualifier = 'hnb659fds',
+): RoleDescription[] {
   return [
     {
       roleArn: `arn:aws:iam::${account}:role/cdk-${qualifier}-cfn-exec-role-${account}-${region}`,

@@ -84,7 +84,11 @@ export function verifySignature(req: SignedRequest, iam: LocalIam): Verification
   }
   // A signed payload hash must be the body's (S3 answers XAmzContentSHA256Mismatch); UNSIGNED-PAYLOAD is taken as is.
   const declaredHash = single(req.headers['x-amz-content-sha256']);
-  if (declaredHash !== undefined && /^[0-9a-f]{64}$/.test(declaredHash) && declaredHash !== sha256Hex(req.body)) {
+  if (
+    declaredHash !== undefined &&
+    /^[0-9a-f]{64}$/.test(declaredHash) &&
+    declaredHash !== sha256Hex(req.body)
+  ) {
     return { failure: 'bad-signature' };
   }
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
@@ -125,7 +129,7 @@ function canonicalPath(path: string, service: string): string {
     else segments.push(segment);
   }
   const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
-  return `/${segments.map(escape).join('/')}${trailing}`;
+  return `/${segments.map(rfc3986).join('/')}${trailing}`;
 }
 
 function canonicalQuery(query: string): string {
@@ -137,7 +141,7 @@ function canonicalQuery(query: string): string {
       const eq = pair.indexOf('=');
       const name = eq === -1 ? pair : pair.slice(0, eq);
       const value = eq === -1 ? '' : pair.slice(eq + 1);
-      return [escape(decode(name)), escape(decode(value))] as const;
+      return [rfc3986(decode(name)), rfc3986(decode(value))] as const;
     })
     .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
@@ -145,8 +149,11 @@ function canonicalQuery(query: string): string {
 }
 
 /** RFC 3986 encoding: everything but `A-Za-z0-9-_.~`. */
-function escape(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function rfc3986(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function decode(value: string): string {

@@ -167,11 +167,16 @@ function operationContext(operation: string, input: Input): Context {
       };
     case 'GenerateDataKey':
     case 'GenerateDataKeyWithoutPlaintext':
-      return { ...encryptionContext(input.EncryptionContext), 'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT' };
+      return {
+        ...encryptionContext(input.EncryptionContext),
+        'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT',
+      };
     case 'Sign':
     case 'Verify':
       return {
-        ...(text('SigningAlgorithm') !== undefined ? { 'kms:SigningAlgorithm': text('SigningAlgorithm') as string } : {}),
+        ...(text('SigningAlgorithm') !== undefined
+          ? { 'kms:SigningAlgorithm': text('SigningAlgorithm') as string }
+          : {}),
         'kms:MessageType': text('MessageType') ?? 'RAW',
       };
     case 'GenerateMac':
@@ -198,7 +203,9 @@ function reEncryptContext(input: Input, side: 'Source' | 'Destination'): Context
     {
       ...encryptionContext(input[`${side}EncryptionContext`]),
       'kms:EncryptionAlgorithm': typeof algorithm === 'string' ? algorithm : 'SYMMETRIC_DEFAULT',
-      'kms:ReEncryptOnSameKey': String(input.SourceKeyId !== undefined && input.SourceKeyId === input.DestinationKeyId),
+      'kms:ReEncryptOnSameKey': String(
+        input.SourceKeyId !== undefined && input.SourceKeyId === input.DestinationKeyId,
+      ),
     },
     side === 'Source' ? input.SourceKeyId : input.DestinationKeyId,
   );
@@ -235,5 +242,8 @@ function accessDenied(
     decision.result === 'explicit_deny'
       ? `with an explicit deny in ${kind === 'identity-based' ? 'an' : 'a'} ${kind} policy`
       : `because no ${kind} policy allows the ${action} action`;
-  return new KmsError('AccessDeniedException', `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
+  return new KmsError(
+    'AccessDeniedException',
+    `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`,
+  );
 }

@@ -51,7 +51,11 @@ export class KmsEmulator {
     CreateKey: (i, call) => createKey(this.keys, i, this.newKeyPolicy(i, call)),
     GetKeyPolicy: (i) => getKeyPolicy(this.keys, i),
     PutKeyPolicy: (i, call) =>
-      putKeyPolicy(this.keys, i, this.iam !== undefined ? { iam: this.iam, caller: call.principal } : undefined),
+      putKeyPolicy(
+        this.keys,
+        i,
+        this.iam !== undefined ? { iam: this.iam, caller: call.principal } : undefined,
+      ),
     ListKeyPolicies: (i) => listKeyPolicies(this.keys, i),
     DescribeKey: (i) => ({ KeyMetadata: this.keys.metadata(this.keys.resolve(i.KeyId)) }),
     ListKeys: (i) => listKeys(this.keys, i),

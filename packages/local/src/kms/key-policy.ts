@@ -79,7 +79,8 @@ export function checkKeyPolicy(text: string, keyArn: string, bypass: boolean, gu
     throw malformed('The key policy is not valid JSON.');
   }
   const errors = policyErrors(document, 'resource');
-  if (errors.length > 0) throw malformed(`The key policy is not a valid policy document: ${errors.join('; ')}`);
+  if (errors.length > 0)
+    throw malformed(`The key policy is not a valid policy document: ${errors.join('; ')}`);
   if (guard === undefined) return text;
   const unknown = principalsOf(document).filter((arn) => !guard.iam.principalExists(arn));
   if (unknown.length > 0) throw malformed('Policy contains a statement with one or more invalid principals.');

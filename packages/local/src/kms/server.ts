@@ -138,7 +138,10 @@ export class KmsEmulatorServer {
       case 'missing':
         throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       case 'unknown-key':
-        throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+        throw new KmsError(
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
       case 'bad-signature':
         throw new KmsError(
           'InvalidSignatureException',

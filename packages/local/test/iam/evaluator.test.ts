@@ -68,7 +68,10 @@ describe('Function: evaluate', () => {
     const app = withIdentity({ Action: 'kms:Encrypt', Resource: KEY_ARN });
     const request = { principal: app, action: 'kms:Encrypt', resource: KEY_ARN, context: {} };
     expect(evaluate({ ...request, resourcePolicy: keyPolicy(allowRole('kms:Decrypt')) }).allowed).toBe(false);
-    expect(evaluate({ ...request, resourcePolicy: keyPolicy(ROOT) })).toEqual({ allowed: true, result: 'allowed' });
+    expect(evaluate({ ...request, resourcePolicy: keyPolicy(ROOT) })).toEqual({
+      allowed: true,
+      result: 'allowed',
+    });
   });
 
   it('denies through the root statement when the identity policy does not allow, naming the identity policy', () => {
@@ -122,7 +125,9 @@ describe('Function: evaluate', () => {
       roleArn: `arn:aws:iam::${ACCOUNT}:role/Admin`,
       managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
     });
-    expect(evaluate({ principal: admin, action: 'kms:CreateKey', resource: '*', context: {} }).allowed).toBe(true);
+    expect(evaluate({ principal: admin, action: 'kms:CreateKey', resource: '*', context: {} }).allowed).toBe(
+      true,
+    );
     expect(evaluate({ principal: auth, action: 'kms:CreateKey', resource: '*', context: {} })).toEqual({
       allowed: false,
       result: 'implicit_deny',
@@ -132,15 +137,23 @@ describe('Function: evaluate', () => {
 
   describe('condition keys', () => {
     const purpose = keyPolicy(
-      allowRole(['kms:Encrypt', 'kms:Decrypt'], { StringEquals: { 'kms:EncryptionContext:purpose': 'user-key' } }),
+      allowRole(['kms:Encrypt', 'kms:Decrypt'], {
+        StringEquals: { 'kms:EncryptionContext:purpose': 'user-key' },
+      }),
     );
     const decrypt = (context: Record<string, string | string[]>) =>
-      evaluate({ principal: auth, action: 'kms:Decrypt', resource: KEY_ARN, resourcePolicy: purpose, context }).allowed;
+      evaluate({
+        principal: auth,
+        action: 'kms:Decrypt',
+        resource: KEY_ARN,
+        resourcePolicy: purpose,
+        context,
+      }).allowed;
 
     it('matches kms:EncryptionContext:<key> on its value', () => {
-      expect(decrypt({ 'kms:EncryptionContext:purpose': 'user-key', 'kms:EncryptionContextKeys': ['purpose'] })).toBe(
-        true,
-      );
+      expect(
+        decrypt({ 'kms:EncryptionContext:purpose': 'user-key', 'kms:EncryptionContextKeys': ['purpose'] }),
+      ).toBe(true);
       expect(
         decrypt({ 'kms:EncryptionContext:purpose': 'service-key', 'kms:EncryptionContextKeys': ['purpose'] }),
       ).toBe(false);
@@ -150,7 +163,9 @@ describe('Function: evaluate', () => {
     it('matches kms:EncryptionContextKeys as a set (ForAllValues)', () => {
       // AWS KMS docs, kms:EncryptionContextKeys: only these context keys are allowed.
       const policy = keyPolicy(
-        allowRole('kms:Decrypt', { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['purpose', 'user'] } }),
+        allowRole('kms:Decrypt', {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['purpose', 'user'] },
+        }),
       );
       const run = (keys: string[]) =>
         evaluate({
@@ -165,7 +180,9 @@ describe('Function: evaluate', () => {
     });
 
     it('matches kms:MacAlgorithm', () => {
-      const policy = keyPolicy(allowRole('kms:GenerateMac', { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } }));
+      const policy = keyPolicy(
+        allowRole('kms:GenerateMac', { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } }),
+      );
       const run = (algorithm: string) =>
         evaluate({
           principal: auth,
@@ -181,21 +198,33 @@ describe('Function: evaluate', () => {
     it('matches kms:ViaService and kms:CallerAccount together', () => {
       const policy = keyPolicy(
         allowRole('kms:Decrypt', {
-          StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:CallerAccount': ACCOUNT },
+          StringEquals: {
+            'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com',
+            'kms:CallerAccount': ACCOUNT,
+          },
         }),
       );
       const run = (context: Record<string, string>) =>
-        evaluate({ principal: auth, action: 'kms:Decrypt', resource: KEY_ARN, resourcePolicy: policy, context })
-          .allowed;
-      expect(run({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:CallerAccount': ACCOUNT })).toBe(true);
-      expect(run({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:CallerAccount': '444455556666' })).toBe(
-        false,
-      );
+        evaluate({
+          principal: auth,
+          action: 'kms:Decrypt',
+          resource: KEY_ARN,
+          resourcePolicy: policy,
+          context,
+        }).allowed;
+      expect(
+        run({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:CallerAccount': ACCOUNT }),
+      ).toBe(true);
+      expect(
+        run({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:CallerAccount': '444455556666' }),
+      ).toBe(false);
       expect(run({ 'kms:CallerAccount': ACCOUNT })).toBe(false);
     });
 
     it('matches kms:GrantIsForAWSResource as a Bool', () => {
-      const policy = keyPolicy(allowRole('kms:CreateGrant', { Bool: { 'kms:GrantIsForAWSResource': 'true' } }));
+      const policy = keyPolicy(
+        allowRole('kms:CreateGrant', { Bool: { 'kms:GrantIsForAWSResource': 'true' } }),
+      );
       const run = (value: string | undefined) =>
         evaluate({
           principal: auth,
@@ -210,7 +239,9 @@ describe('Function: evaluate', () => {
     });
 
     it('matches aws:SourceAccount', () => {
-      const policy = keyPolicy(allowRole('kms:GenerateDataKey*', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }));
+      const policy = keyPolicy(
+        allowRole('kms:GenerateDataKey*', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }),
+      );
       const run = (account: string) =>
         evaluate({
           principal: auth,

@@ -10,7 +10,12 @@ describe('Class: LocalIamService', () => {
     roles: [
       {
         roleArn: role('AuthRole'),
-        policies: [{ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' } }],
+        policies: [
+          {
+            Version: '2012-10-17',
+            Statement: { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' },
+          },
+        ],
         managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
       },
       { roleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/PathRole` },
@@ -57,7 +62,8 @@ describe('Class: LocalIamService', () => {
 
   it('throws when a role is described twice', () => {
     expect(
-      () => new LocalIamService({ account: ACCOUNT, roles: [{ roleArn: role('A') }, { roleArn: role('A') }] }),
+      () =>
+        new LocalIamService({ account: ACCOUNT, roles: [{ roleArn: role('A') }, { roleArn: role('A') }] }),
     ).toThrow(/described twice/);
   });
 
@@ -66,7 +72,9 @@ describe('Class: LocalIamService', () => {
       () =>
         new LocalIamService({
           account: ACCOUNT,
-          roles: [{ roleArn: role('A'), managedPolicyArns: ['arn:aws:iam::aws:policy/NoSuchPolicyAnywhere'] }],
+          roles: [
+            { roleArn: role('A'), managedPolicyArns: ['arn:aws:iam::aws:policy/NoSuchPolicyAnywhere'] },
+          ],
         }),
     ).toThrow(/names no AWS-managed policy/);
   });
@@ -79,7 +87,9 @@ describe('Class: LocalIamService', () => {
           roleName: 'AuthRole',
           arn: role('AuthRole'),
           assumeRolePolicy: { Statement: [] },
-          policies: [{ name: 'p', document: { Statement: { Effect: 'Allow', Action: 'kms:Sign', Resource: '*' } } }],
+          policies: [
+            { name: 'p', document: { Statement: { Effect: 'Allow', Action: 'kms:Sign', Resource: '*' } } },
+          ],
           managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
         },
       ],

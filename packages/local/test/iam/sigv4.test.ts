@@ -19,14 +19,22 @@ const iam = new LocalIamService({
 });
 const app = iam.principals[0] as LocalPrincipal;
 
+type Bytes = string | ArrayBuffer | ArrayBufferView;
+const bytes = (data: Bytes): string | Buffer =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      : Buffer.from(data);
+
 /** node:crypto in the shape the SDK signer wants. */
 class NodeSha256 {
   private readonly hash: Hash | Hmac;
-  public constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  public constructor(secret?: Bytes) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
   }
-  public update(data: string | Uint8Array): void {
-    this.hash.update(data);
+  public update(data: Bytes): void {
+    this.hash.update(bytes(data));
   }
   public async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.hash.digest());
@@ -72,16 +80,23 @@ describe('Function: authenticate', () => {
   it('returns undefined when the body was changed after signing', async () => {
     const req = await signed({ method: 'POST', path: '/', body: '{"a":1}' });
     expect(authenticate({ ...req, body: Buffer.from('{"a":2}') }, iam)).toBeUndefined();
-    expect(verifySignature({ ...req, body: Buffer.from('{"a":2}') }, iam)).toEqual({ failure: 'bad-signature' });
+    expect(verifySignature({ ...req, body: Buffer.from('{"a":2}') }, iam)).toEqual({
+      failure: 'bad-signature',
+    });
   });
 
   it('returns undefined when a signed header was changed', async () => {
     const req = await signed({ method: 'POST', path: '/', body: '{}' });
-    expect(authenticate({ ...req, headers: { ...req.headers, 'x-amz-target': 'Example.Other' } }, iam)).toBeUndefined();
+    expect(
+      authenticate({ ...req, headers: { ...req.headers, 'x-amz-target': 'Example.Other' } }, iam),
+    ).toBeUndefined();
   });
 
   it('returns undefined when signed with the wrong secret', async () => {
-    const req = await signed({ method: 'POST', path: '/', body: '{}' }, { ...app.credentials, secretAccessKey: 'x' });
+    const req = await signed(
+      { method: 'POST', path: '/', body: '{}' },
+      { ...app.credentials, secretAccessKey: 'x' },
+    );
     expect(verifySignature(req, iam)).toEqual({ failure: 'bad-signature' });
   });
 
