@@ -1,6 +1,6 @@
 export { evaluate, policyErrors } from './evaluator';
 export { type LocalIamOptions, LocalIamService, rolesOfTemplate } from './local-iam';
-export { isManagedPolicyArn, managedPolicyDocument } from './managed-policies';
+export { isManagedPolicyArn, managedPolicyDocument, managedPolicyDocuments } from './managed-policies';
 export {
   cdkBootstrapRoles,
   newCredentials,

@@ -1,5 +1,6 @@
 import type { LocalTemplate } from '../template/types';
 import { evaluate } from './evaluator';
+import { managedPolicyDocuments } from './managed-policies';
 import { parseRoleArn, principalOf, type RoleDescription } from './principals';
 import type { AuthorizationDecision, AuthorizationRequest, LocalIam, LocalPrincipal } from './types';
 
@@ -42,7 +43,9 @@ export class LocalIamService implements LocalIam {
   /** @throws Error when a role ARN is malformed, repeated, or names an unknown AWS-managed policy */
   public constructor(options: LocalIamOptions) {
     this.account = options.account;
-    for (const role of [...(options.preExisting ?? []), ...(options.roles ?? [])]) {
+    const roles = [...(options.preExisting ?? []), ...(options.roles ?? [])];
+    managedPolicyDocuments(roles.flatMap((role) => role.managedPolicyArns ?? []));
+    for (const role of roles) {
       if (this.byRole.has(role.roleArn)) throw new Error(`the role ${role.roleArn} is described twice`);
       const principal = principalOf(role);
       this.byRole.set(role.roleArn, principal);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PolicyDocument } from '../template/types';
-import { managedPolicyDocument } from './managed-policies';
+import { managedPolicyDocuments } from './managed-policies';
 import type { LocalPrincipal } from './types';
 
 /** A role as the local IAM is given it: from the template's roles or the local configuration. */
@@ -60,10 +60,7 @@ export function principalOf(role: RoleDescription): LocalPrincipal {
     roleArn: role.roleArn,
     sessionArn: sessionArnOf(role.roleArn, role.sessionName),
     account: parsed.account,
-    identityPolicies: [
-      ...(role.policies ?? []),
-      ...(role.managedPolicyArns ?? []).map((arn) => managedPolicyDocument(arn)),
-    ],
+    identityPolicies: [...(role.policies ?? []), ...managedPolicyDocuments(role.managedPolicyArns ?? [])],
     credentials: newCredentials(),
   };
 }
