@@ -37,6 +37,13 @@ export interface AuthorizationDecision {
   readonly allowed: boolean;
   /** `explicit_deny` | `implicit_deny` | `allowed`, for messages and tests. */
   readonly result: 'allowed' | 'explicit_deny' | 'implicit_deny';
+  /**
+   * On a denial, the kind of policy that decided it, for KMS's message
+   * ("because no resource-based policy allows…", "with an explicit deny in an
+   * identity-based policy"): the policy with the deny statement, or the one
+   * that lacks an allow.
+   */
+  readonly deniedBy?: 'identity' | 'resource';
 }
 
 /** Resolves credentials to a principal and evaluates requests. */

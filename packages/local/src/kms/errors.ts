@@ -4,6 +4,7 @@
  * the real service.
  */
 export type KmsErrorType =
+  | 'AccessDeniedException'
   | 'AlreadyExistsException'
   | 'DisabledException'
   | 'IncorrectKeyException'
@@ -11,13 +12,17 @@ export type KmsErrorType =
   | 'InvalidCiphertextException'
   | 'InvalidKeyUsageException'
   | 'InvalidMarkerException'
+  | 'InvalidSignatureException'
   | 'KMSInternalException'
   | 'KMSInvalidMacException'
   | 'KMSInvalidSignatureException'
   | 'KMSInvalidStateException'
   | 'LimitExceededException'
+  | 'MalformedPolicyDocumentException'
+  | 'MissingAuthenticationTokenException'
   | 'NotFoundException'
   | 'ThrottlingException'
+  | 'UnrecognizedClientException'
   | 'UnsupportedOperationException'
   | 'UnknownOperationException'
   | 'SerializationException'

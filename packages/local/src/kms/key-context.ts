@@ -14,6 +14,7 @@ export class KeyContext {
     public readonly state: KmsState,
     private readonly store: KmsStateStore,
     public readonly region: string,
+    public readonly account: string = ACCOUNT_ID,
   ) {}
 
   /** Resolves a key id, key ARN, alias name or alias ARN. */
@@ -74,7 +75,7 @@ export class KeyContext {
 
   public metadata(key: KeyRecord): Output {
     const meta: Output = {
-      AWSAccountId: ACCOUNT_ID,
+      AWSAccountId: this.account,
       KeyId: key.keyId,
       Arn: key.arn,
       CreationDate: seconds(key.createdAt),
@@ -99,11 +100,11 @@ export class KeyContext {
   }
 
   public keyArn(keyId: string): string {
-    return `arn:aws:kms:${this.region}:${ACCOUNT_ID}:key/${keyId}`;
+    return `arn:aws:kms:${this.region}:${this.account}:key/${keyId}`;
   }
 
   public aliasArn(name: string): string {
-    return `arn:aws:kms:${this.region}:${ACCOUNT_ID}:${name}`;
+    return `arn:aws:kms:${this.region}:${this.account}:${name}`;
   }
 
   public save(): void {

@@ -23,7 +23,8 @@ import type { KeyRecord } from './types';
 
 const MAX_DESCRIPTION_LENGTH = 8192;
 
-export function createKey(ctx: KeyContext, input: Input): Output {
+/** @param policy the key policy's JSON text, already checked (see key-policy.ts) */
+export function createKey(ctx: KeyContext, input: Input, policy?: string): Output {
   const { spec, usage } = createKeySpecAndUsage(input);
   const tags = parseTags(input.Tags, false);
   const description = validDescription(optionalString(input, 'Description') ?? '');
@@ -38,6 +39,7 @@ export function createKey(ctx: KeyContext, input: Input): Output {
     state: 'Enabled',
     rotationEnabled: false,
     materials: [newMaterial(spec)],
+    ...(policy !== undefined ? { policy } : {}),
   };
   addTags(key, tags);
   ctx.state.keys[keyId] = key;

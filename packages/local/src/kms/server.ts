@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { verifySignature } from '../iam/sigv4';
+import type { LocalIam } from '../iam/types';
 import { closeServer, listenLocal, urlOf } from '../ports';
+import type { KmsCall } from './authorize';
 import { KmsEmulator, type KmsEmulatorOptions } from './emulator';
 import { KmsError } from './errors';
 import { FaultInjector, FaultSpecError } from './faults';
@@ -15,7 +18,9 @@ export interface KmsEmulatorServerOptions extends KmsEmulatorOptions {
 /**
  * An HTTP server on 127.0.0.1 that speaks KMS's JSON 1.1 protocol
  * (`X-Amz-Target: TrentService.<Operation>`), so `@aws-sdk/client-kms` works
- * against it unchanged. Requests are not authenticated: it is a local tool.
+ * against it unchanged. Without `iam` requests are not authenticated; with
+ * it, each request's SigV4 signature is verified against the local IAM's
+ * credentials and the caller is authorized as KMS would.
  *
  * Test hooks beside the protocol:
  * - `GET /_stats`: calls per operation; `POST /_stats/reset` zeroes them.
@@ -25,6 +30,7 @@ export interface KmsEmulatorServerOptions extends KmsEmulatorOptions {
  */
 export class KmsEmulatorServer {
   public readonly emulator: KmsEmulator;
+  private readonly iam: LocalIam | undefined;
   private readonly server: Server;
   private readonly requestedPort: number;
   private calls: Record<string, number> = {};
@@ -33,6 +39,7 @@ export class KmsEmulatorServer {
 
   public constructor(options: KmsEmulatorServerOptions = {}) {
     this.emulator = new KmsEmulator(options);
+    this.iam = options.iam;
     this.requestedPort = options.port ?? 0;
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => {
@@ -96,7 +103,7 @@ export class KmsEmulatorServer {
       } catch {
         throw new KmsError('SerializationException', 'the request body is not a JSON object');
       }
-      send(res, 200, this.emulator.handle(operation, input));
+      send(res, 200, this.emulator.handle(operation, input, this.callerOf(req, body)));
     } catch (err) {
       const error =
         err instanceof KmsError
@@ -104,6 +111,31 @@ export class KmsEmulatorServer {
           : new KmsError('KMSInternalException', (err as Error).message ?? 'internal error');
       this.errors[operation] = (this.errors[operation] ?? 0) + 1;
       sendError(res, error);
+    }
+  }
+
+  /** The verified caller; a request that is unsigned or signed wrongly fails as KMS fails it. */
+  private callerOf(req: IncomingMessage, body: Buffer): KmsCall {
+    if (this.iam === undefined) return {};
+    const [path, query = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
+    const verification = verifySignature(
+      { method: req.method ?? 'POST', path, query, headers: req.headers, body },
+      this.iam,
+    );
+    if ('principal' in verification) return { principal: verification.principal };
+    switch (verification.failure) {
+      case 'missing':
+        throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      case 'unknown-key':
+        throw new KmsError(
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
+      case 'bad-signature':
+        throw new KmsError(
+          'InvalidSignatureException',
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+        );
     }
   }
 

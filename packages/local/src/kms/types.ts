@@ -52,6 +52,8 @@ export interface KeyRecord {
   tags?: TagRecord[];
   /** Oldest first; the last one encrypts. */
   materials: KeyMaterial[];
+  /** The key policy's JSON text, as given; absent on keys stored before policies were kept (the default policy). */
+  policy?: string;
 }
 
 export interface AliasRecord {
