@@ -1,1 +1,2 @@
 export { DynamoDbLocal, type DynamoDbLocalOptions } from './launcher';
+export { TtlSweeper, type TtlSweeperOptions, type TtlTable } from './ttl';
