@@ -108,7 +108,9 @@ export class TtlSweeper {
 
   private async sweepTable(table: TtlTable): Promise<number> {
     const { client } = this.options;
-    const { Table: description } = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
+    const { Table: description } = await client.send(
+      new DescribeTableCommand({ TableName: table.tableName }),
+    );
     const keys = (description?.KeySchema ?? []).map((k) => k.AttributeName as string);
     const nowSeconds = Math.floor(this.now() / 1000);
     const names: Record<string, string> = { '#ttl': table.ttlAttribute };

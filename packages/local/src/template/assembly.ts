@@ -48,11 +48,15 @@ export function readAssembly(assemblyDir: string, stackName: string = DEFAULT_ST
     const stacks = Object.entries(artifacts)
       .filter(([, a]) => a.type === 'aws:cloudformation:stack')
       .map(([name]) => name);
-    throw new TemplateError(stackName, `no such stack in ${dir}/manifest.json (stacks: ${stacks.join(', ') || 'none'})`);
+    throw new TemplateError(
+      stackName,
+      `no such stack in ${dir}/manifest.json (stacks: ${stacks.join(', ') || 'none'})`,
+    );
   }
   const props = artifact.properties ?? {};
   const templateFile = join(dir, String(props.templateFile ?? `${stackName}.template.json`));
-  if (!existsSync(templateFile)) throw new TemplateError(stackName, `template file ${templateFile} is missing`);
+  if (!existsSync(templateFile))
+    throw new TemplateError(stackName, `template file ${templateFile} is missing`);
   const bytes = readFileSync(templateFile);
   const template = parse(bytes.toString('utf8'), templateFile, stackName) as Record<string, unknown>;
   const { account, region } = parseEnvironment(artifact.environment, stackName);
@@ -104,9 +108,13 @@ function readAssets(
   return assets;
 }
 
-function parseEnvironment(environment: string | undefined, stackName: string): { account: string; region: string } {
+function parseEnvironment(
+  environment: string | undefined,
+  stackName: string,
+): { account: string; region: string } {
   const match = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(environment ?? '');
-  if (match === null) throw new TemplateError(stackName, `environment ${environment} is not aws://ACCOUNT/REGION`);
+  if (match === null)
+    throw new TemplateError(stackName, `environment ${environment} is not aws://ACCOUNT/REGION`);
   const [, account, region] = match as unknown as [string, string, string];
   if (account.startsWith('unknown-') || region.startsWith('unknown-')) {
     throw new TemplateError(
@@ -122,10 +130,15 @@ function substitutePlaceholders(
   value: string,
   env: { partition: string; account: string; region: string },
 ): string {
-  return value
-    .replaceAll('${AWS::Partition}', env.partition)
-    .replaceAll('${AWS::AccountId}', env.account)
-    .replaceAll('${AWS::Region}', env.region);
+  const values: Record<string, string> = {
+    Partition: env.partition,
+    AccountId: env.account,
+    Region: env.region,
+  };
+  return value.replace(
+    /\$\{AWS::(Partition|AccountId|Region)\}/g,
+    (_, name: string) => values[name] as string,
+  );
 }
 
 function readJson(file: string, stackName: string): unknown {

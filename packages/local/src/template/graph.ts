@@ -44,7 +44,8 @@ export function references(value: unknown, into: Set<string> = new Set()): Set<s
     }
   }
   if (Array.isArray(value)) for (const v of value) references(v, into);
-  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) references(v, into);
+  else if (value !== null && typeof value === 'object')
+    for (const v of Object.values(value)) references(v, into);
   return into;
 }
 
@@ -86,7 +87,8 @@ export function declaredResources(template: Readonly<Record<string, unknown>>): 
   const section = (template.Resources ?? {}) as Record<string, Record<string, unknown>>;
   return Object.entries(section).map(([logicalId, r]) => {
     if (typeof r?.Type !== 'string') throw new TemplateError(logicalId, 'resource has no Type');
-    const dependsOn = r.DependsOn === undefined ? [] : Array.isArray(r.DependsOn) ? r.DependsOn : [r.DependsOn];
+    const dependsOn =
+      r.DependsOn === undefined ? [] : Array.isArray(r.DependsOn) ? r.DependsOn : [r.DependsOn];
     return {
       logicalId,
       type: r.Type,

@@ -162,14 +162,16 @@ export class IntrinsicResolver {
       case 'Fn::FindInMap': {
         const [map, top, second] = this.args(name, arg, 3, owner).map((a) => this.string(a, owner, name));
         const value = this.ctx.mappings?.[map as string]?.[top as string]?.[second as string];
-        if (value === undefined) throw new TemplateError(owner, `Fn::FindInMap ${map}.${top}.${second} is not mapped`);
+        if (value === undefined)
+          throw new TemplateError(owner, `Fn::FindInMap ${map}.${top}.${second} is not mapped`);
         return value;
       }
       case 'Fn::Base64':
         return Buffer.from(this.string(arg, owner, name), 'utf8').toString('base64');
       case 'Fn::Length': {
         const items = this.resolve(arg, owner);
-        if (!Array.isArray(items)) throw new TemplateError(owner, `Fn::Length needs a list: ${preview(items)}`);
+        if (!Array.isArray(items))
+          throw new TemplateError(owner, `Fn::Length needs a list: ${preview(items)}`);
         return items.length;
       }
       case 'Fn::ToJsonString':
@@ -195,7 +197,10 @@ export class IntrinsicResolver {
     const [logicalId, attribute] = resolved.map(String) as [string, string];
     const value = this.target(logicalId, owner, `Fn::GetAtt ${logicalId}.${attribute}`).getAtt(attribute);
     if (value === undefined) {
-      throw new TemplateError(owner, `Fn::GetAtt ${logicalId}.${attribute}: ${logicalId} has no attribute ${attribute}`);
+      throw new TemplateError(
+        owner,
+        `Fn::GetAtt ${logicalId}.${attribute}: ${logicalId} has no attribute ${attribute}`,
+      );
     }
     return value;
   }
@@ -206,10 +211,14 @@ export class IntrinsicResolver {
       throw new TemplateError(owner, `${what}: no resource or parameter ${logicalId} in the template`);
     }
     if (declared.condition !== undefined && !this.condition(declared.condition, owner)) {
-      throw new TemplateError(owner, `${what}: ${logicalId} is not created (condition ${declared.condition} is false)`);
+      throw new TemplateError(
+        owner,
+        `${what}: ${logicalId} is not created (condition ${declared.condition} is false)`,
+      );
     }
     const resource = this.ctx.resource(logicalId);
-    if (resource === undefined) throw new TemplateError(owner, `${what}: ${logicalId} is not provisioned yet`);
+    if (resource === undefined)
+      throw new TemplateError(owner, `${what}: ${logicalId} is not provisioned yet`);
     return resource;
   }
 
@@ -259,7 +268,8 @@ export class IntrinsicResolver {
   }
 
   private list(name: string, arg: unknown, owner: string): unknown[] {
-    if (!Array.isArray(arg) || arg.length < 1) throw new TemplateError(owner, `${name} needs a list: ${preview(arg)}`);
+    if (!Array.isArray(arg) || arg.length < 1)
+      throw new TemplateError(owner, `${name} needs a list: ${preview(arg)}`);
     return arg;
   }
 }

@@ -69,12 +69,16 @@ export class SdkKeyProvider implements KeyProvider {
 
   public async setKeyRotation(keyId: string, enabled: boolean): Promise<void> {
     await this.kms.send(
-      enabled ? new EnableKeyRotationCommand({ KeyId: keyId }) : new DisableKeyRotationCommand({ KeyId: keyId }),
+      enabled
+        ? new EnableKeyRotationCommand({ KeyId: keyId })
+        : new DisableKeyRotationCommand({ KeyId: keyId }),
     );
   }
 
   public async setKeyEnabled(keyId: string, enabled: boolean): Promise<void> {
-    await this.kms.send(enabled ? new EnableKeyCommand({ KeyId: keyId }) : new DisableKeyCommand({ KeyId: keyId }));
+    await this.kms.send(
+      enabled ? new EnableKeyCommand({ KeyId: keyId }) : new DisableKeyCommand({ KeyId: keyId }),
+    );
   }
 
   public async ensureAlias(aliasName: string, targetKeyId: string): Promise<void> {

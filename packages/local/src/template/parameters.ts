@@ -32,7 +32,8 @@ export function resolveParameters(
 ): ParameterValues {
   const declared = (template.Parameters ?? {}) as Record<string, ParameterDeclaration>;
   for (const name of Object.keys(given)) {
-    if (declared[name] === undefined) throw new TemplateError(name, 'parameter is not declared in the template');
+    if (declared[name] === undefined)
+      throw new TemplateError(name, 'parameter is not declared in the template');
   }
   const values: Record<string, string | readonly string[]> = {};
   const strings: Record<string, string> = {};
@@ -43,13 +44,20 @@ export function resolveParameters(
       const ssmName = p.Default === undefined ? undefined : String(p.Default);
       value = ssmName === undefined ? undefined : (ssm[ssmName] ?? localSsmValue(ssmName));
       if (value === undefined) {
-        throw new TemplateError(name, `SSM parameter ${ssmName} has no local value: pass the parameter's value`);
+        throw new TemplateError(
+          name,
+          `SSM parameter ${ssmName} has no local value: pass the parameter's value`,
+        );
       }
     }
     value ??= p.Default === undefined ? undefined : String(p.Default);
-    if (value === undefined) throw new TemplateError(name, 'parameter has no value and no default: pass its value');
+    if (value === undefined)
+      throw new TemplateError(name, 'parameter has no value and no default: pass its value');
     if (p.AllowedValues !== undefined && !p.AllowedValues.map(String).includes(value)) {
-      throw new TemplateError(name, `value ${JSON.stringify(value)} is not one of ${p.AllowedValues.join(', ')}`);
+      throw new TemplateError(
+        name,
+        `value ${JSON.stringify(value)} is not one of ${p.AllowedValues.join(', ')}`,
+      );
     }
     if (p.AllowedPattern !== undefined && !new RegExp(`^(?:${p.AllowedPattern})$`).test(value)) {
       throw new TemplateError(name, `value ${JSON.stringify(value)} does not match ${p.AllowedPattern}`);

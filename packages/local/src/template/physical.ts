@@ -14,7 +14,8 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export function shortId(parts: readonly string[], length: number, alphabet: string = LOWER): string {
   const digest = createHash('sha256').update(parts.join('\0')).digest();
   let out = '';
-  for (let i = 0; out.length < length; i++) out += alphabet[(digest[i % digest.length] as number) % alphabet.length];
+  for (let i = 0; out.length < length; i++)
+    out += alphabet[(digest[i % digest.length] as number) % alphabet.length];
   return out;
 }
 
@@ -33,7 +34,11 @@ export function physical(ref: string, attributes: Readonly<Record<string, unknow
  * that refer to it still resolve: the Ref each type documents (a name, an
  * ARN or an id), an `Arn`, and for any other attribute a stable placeholder.
  */
-export function placeholderResource(env: StackEnvironment, logicalId: string, type: string): ResolvedResource {
+export function placeholderResource(
+  env: StackEnvironment,
+  logicalId: string,
+  type: string,
+): ResolvedResource {
   const { partition, region, account } = env;
   const name = `${generatedName(env, logicalId, 50)}-${shortId([env.stackName, logicalId], 12, UPPER)}`;
   const id = shortId([env.stackName, logicalId], 10);
@@ -98,7 +103,8 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   'AWS::SNS::Topic': 'alarm notifications are not sent locally',
   'AWS::SNS::TopicPolicy': 'alarm notifications are not sent locally',
   'AWS::SNS::Subscription': 'alarm notifications are not sent locally',
-  'AWS::Lambda::Permission': 'the local gateway invokes functions directly; function resource policies are not evaluated',
+  'AWS::Lambda::Permission':
+    'the local gateway invokes functions directly; function resource policies are not evaluated',
   'AWS::ApiGateway::Account': 'API Gateway account settings (CloudWatch role) have no local meaning',
   'AWS::S3::Bucket': 'static files are served from the web package; buckets are not created',
   'AWS::S3::BucketPolicy': 'buckets are not created locally',

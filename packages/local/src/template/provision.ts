@@ -43,9 +43,17 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'AWS::CloudFront::Distribution': provisionCloudFrontPiece,
   'AWS::CloudFront::ResponseHeadersPolicy': provisionCloudFrontPiece,
   ...Object.fromEntries(
-    ['RestApi', 'Resource', 'Method', 'Deployment', 'Stage', 'Authorizer', 'RequestValidator', 'Model', 'GatewayResponse'].map(
-      (t) => [`AWS::ApiGateway::${t}`, provisionApiPiece],
-    ),
+    [
+      'RestApi',
+      'Resource',
+      'Method',
+      'Deployment',
+      'Stage',
+      'Authorizer',
+      'RequestValidator',
+      'Model',
+      'GatewayResponse',
+    ].map((t) => [`AWS::ApiGateway::${t}`, provisionApiPiece]),
   ),
 };
 
@@ -139,13 +147,22 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<LocalT
   };
 }
 
-function resolveOutputs(template: Readonly<Record<string, unknown>>, resolver: IntrinsicResolver): Record<string, string> {
+function resolveOutputs(
+  template: Readonly<Record<string, unknown>>,
+  resolver: IntrinsicResolver,
+): Record<string, string> {
   const outputs: Record<string, string> = {};
-  for (const [name, output] of Object.entries((template.Outputs ?? {}) as Record<string, Record<string, unknown>>)) {
+  for (const [name, output] of Object.entries(
+    (template.Outputs ?? {}) as Record<string, Record<string, unknown>>,
+  )) {
     if (typeof output.Condition === 'string' && !resolver.condition(output.Condition, name)) continue;
     const value = resolver.resolve(output.Value, name);
     if (value === NO_VALUE) continue;
-    outputs[name] = Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    outputs[name] = Array.isArray(value)
+      ? value.join(',')
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
   }
   return outputs;
 }

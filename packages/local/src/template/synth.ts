@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_STACK_NAME } from './assembly';
@@ -54,7 +63,8 @@ export async function ensureAssembly(options: EnsureAssemblyOptions): Promise<En
       return { outdir, reused: true, reason: 'cdk.out was synthesized by another process', sourceHash };
     }
     await synthesize(root, outdir, stackName, context);
-    if (!stackInManifest(outdir, stackName)) throw new Error(`cdk synth wrote no stack ${stackName} into ${outdir}`);
+    if (!stackInManifest(outdir, stackName))
+      throw new Error(`cdk synth wrote no stack ${stackName} into ${outdir}`);
     writeFileSync(join(outdir, STAMP_FILE), `${JSON.stringify({ sourceHash, stackName, context })}\n`);
     return { outdir, reused: false, reason: `synthesized (${first})`, sourceHash };
   } finally {
@@ -135,7 +145,11 @@ async function synthesize(
   const [command, prefix] = existsSync(localCdk) ? [localCdk, []] : ['npx', ['--yes', 'cdk']];
   const contextArgs = Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   const args = [...prefix, 'synth', stackName, ...contextArgs, '--quiet', '--no-notices', '-o', outdir];
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  const child = spawn(command, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-4000);
@@ -166,7 +180,8 @@ async function acquireLock(lockFile: string, timeoutMs: number): Promise<() => v
       rmSync(lockFile, { force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockFile} (another synth is running)`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${lockFile} (another synth is running)`);
     await sleep(250);
   }
 }

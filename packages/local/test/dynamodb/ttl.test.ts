@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   type DynamoDBClient,
@@ -5,7 +6,6 @@ import {
   ScanCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { localDynamoDbClient } from '../../src/clients';
 import { DynamoDbLocal, TtlSweeper } from '../../src/dynamodb';
 
@@ -60,7 +60,9 @@ describe('Class: TtlSweeper', () => {
       ancient: { expiresAt: { N: String(NOW - 6 * 365 * 24 * 3600) } },
     };
     for (const [sk, extra] of Object.entries(items)) {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'p' }, sk: { S: sk }, ...extra } }));
+      await client.send(
+        new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'p' }, sk: { S: sk }, ...extra } }),
+      );
     }
     return tableName;
   }
@@ -72,7 +74,11 @@ describe('Class: TtlSweeper', () => {
 
   it('deletes items whose TTL is in the past and keeps the rest, as DynamoDB does', async () => {
     const tableName = await tableWithItems(true);
-    const sweeper = new TtlSweeper({ client, tables: [{ tableName, ttlAttribute: 'expiresAt' }], now: () => NOW_MS });
+    const sweeper = new TtlSweeper({
+      client,
+      tables: [{ tableName, ttlAttribute: 'expiresAt' }],
+      now: () => NOW_MS,
+    });
 
     const deleted = await sweeper.sweep();
 

@@ -46,7 +46,10 @@ export function writeAssembly(
     JSON.stringify({
       version: '55.0.0',
       artifacts: {
-        [`${stackName}.assets`]: { type: 'cdk:asset-manifest', properties: { file: `${stackName}.assets.json` } },
+        [`${stackName}.assets`]: {
+          type: 'cdk:asset-manifest',
+          properties: { file: `${stackName}.assets.json` },
+        },
         [stackName]: {
           type: 'aws:cloudformation:stack',
           environment: `aws://${ACCOUNT}/${REGION}`,

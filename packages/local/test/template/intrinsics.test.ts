@@ -5,7 +5,8 @@ const environment = {
   account: '111111111111',
   region: 'eu-west-1',
   partition: 'aws',
-  stackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-dev/00000000-0000-0000-0000-000000000000',
+  stackId:
+    'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test-dev/00000000-0000-0000-0000-000000000000',
 };
 
 function resolver(overrides: Partial<ResolverContext> = {}): IntrinsicResolver {
@@ -40,7 +41,12 @@ describe('Class: IntrinsicResolver', () => {
     expect(r.resolve({ Ref: 'Stage' }, 'X')).toBe('dev');
     expect(r.resolve({ Ref: 'Admins' }, 'X')).toEqual(['a', 'b']);
     expect(
-      r.resolve(['AWS::Partition', 'AWS::Region', 'AWS::AccountId', 'AWS::StackName', 'AWS::URLSuffix'].map((Ref) => ({ Ref })), 'X'),
+      r.resolve(
+        ['AWS::Partition', 'AWS::Region', 'AWS::AccountId', 'AWS::StackName', 'AWS::URLSuffix'].map(
+          (Ref) => ({ Ref }),
+        ),
+        'X',
+      ),
     ).toEqual(['aws', 'eu-west-1', '111111111111', 'Test-dev', 'amazonaws.com']);
     expect(r.resolve({ Ref: 'AWS::StackId' }, 'X')).toBe(environment.stackId);
   });
@@ -51,24 +57,42 @@ describe('Class: IntrinsicResolver', () => {
     expect(r.resolve({ 'Fn::GetAtt': ['Table', 'Arn'] }, 'X')).toContain(':table/test-table');
     expect(r.resolve({ 'Fn::GetAtt': 'Fn.Arn' }, 'X')).toContain(':function:fn');
     const uri = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { 'Fn::Select': [3, { 'Fn::Split': [':', { 'Fn::GetAtt': ['Fn', 'Arn'] }] }] }]],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':apigateway:',
+          { 'Fn::Select': [3, { 'Fn::Split': [':', { 'Fn::GetAtt': ['Fn', 'Arn'] }] }] },
+        ],
+      ],
     };
     expect(r.resolve(uri, 'X')).toBe('arn:aws:apigateway:eu-west-1');
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
   it('resolves Fn::Sub in its string and variable-map forms, keeping ${!literals}', () => {
     const r = resolver();
 
-    expect(r.resolve({ 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${Table}/${Fn.Arn}/${!Literal}' }, 'X')).toBe(
-      'arn:aws:x:eu-west-1:test-table/arn:aws:lambda:eu-west-1:111111111111:function:fn/${Literal}',
+    expect(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+      r.resolve({ 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${Table}/${Fn.Arn}/${!Literal}' }, 'X'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+    ).toBe('arn:aws:x:eu-west-1:test-table/arn:aws:lambda:eu-west-1:111111111111:function:fn/${Literal}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+    expect(r.resolve({ 'Fn::Sub': ['${Name}-${Stage}', { Name: { Ref: 'Table' } }] }, 'X')).toBe(
+      'test-table-dev',
     );
-    expect(r.resolve({ 'Fn::Sub': ['${Name}-${Stage}', { Name: { Ref: 'Table' } }] }, 'X')).toBe('test-table-dev');
   });
 
   it('evaluates conditions, Fn::If and AWS::NoValue', () => {
     const r = resolver();
 
-    expect([r.condition('IsDev', 'X'), r.condition('IsProd', 'X'), r.condition('Both', 'X')]).toEqual([true, false, true]);
+    expect([r.condition('IsDev', 'X'), r.condition('IsProd', 'X'), r.condition('Both', 'X')]).toEqual([
+      true,
+      false,
+      true,
+    ]);
     expect(
       r.resolve(
         {
@@ -87,16 +111,23 @@ describe('Class: IntrinsicResolver', () => {
     const r = resolver();
 
     expect(() => r.resolve({ 'Fn::GetAtt': ['Missing', 'Arn'] }, 'MyFunction')).toThrow(
-      new TemplateError('MyFunction', 'Fn::GetAtt Missing.Arn: no resource or parameter Missing in the template'),
+      new TemplateError(
+        'MyFunction',
+        'Fn::GetAtt Missing.Arn: no resource or parameter Missing in the template',
+      ),
     );
   });
 
   it('throws when a GetAtt names an attribute the resource does not have', () => {
-    expect(() => resolver().resolve({ 'Fn::GetAtt': ['Table', 'Nope'] }, 'Owner')).toThrow(/Owner: .*has no attribute Nope/);
+    expect(() => resolver().resolve({ 'Fn::GetAtt': ['Table', 'Nope'] }, 'Owner')).toThrow(
+      /Owner: .*has no attribute Nope/,
+    );
   });
 
   it('throws when a Ref names a resource whose condition is false', () => {
-    expect(() => resolver().resolve({ Ref: 'Skipped' }, 'Owner')).toThrow(/Owner: Ref Skipped: Skipped is not created/);
+    expect(() => resolver().resolve({ Ref: 'Skipped' }, 'Owner')).toThrow(
+      /Owner: Ref Skipped: Skipped is not created/,
+    );
   });
 
   it('throws when a condition refers to itself', () => {
@@ -113,6 +144,8 @@ describe('Class: IntrinsicResolver', () => {
   });
 
   it('throws when Fn::Select is out of range', () => {
-    expect(() => resolver().resolve({ 'Fn::Select': [5, ['a']] }, 'Owner')).toThrow(/Owner: Fn::Select index 5/);
+    expect(() => resolver().resolve({ 'Fn::Select': [5, ['a']] }, 'Owner')).toThrow(
+      /Owner: Fn::Select index 5/,
+    );
   });
 });

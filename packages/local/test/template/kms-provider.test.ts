@@ -25,7 +25,13 @@ import { writeAssembly } from './fixtures';
 const policy = (sid: string): PolicyDocument => ({
   Version: '2012-10-17',
   Statement: [
-    { Sid: sid, Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' },
+    {
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+      Action: 'kms:*',
+      Resource: '*',
+    },
   ],
 });
 
@@ -59,7 +65,12 @@ describe('Class: SdkKeyProvider', () => {
 
     const { KeyMetadata } = await client.send(new DescribeKeyCommand({ KeyId: key.keyId }));
     const rotation = await client.send(new GetKeyRotationStatusCommand({ KeyId: key.keyId }));
-    expect(KeyMetadata).toMatchObject({ Arn: key.arn, KeySpec: 'SYMMETRIC_DEFAULT', Description: 'vault key', Enabled: false });
+    expect(KeyMetadata).toMatchObject({
+      Arn: key.arn,
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      Description: 'vault key',
+      Enabled: false,
+    });
     expect(rotation.KeyRotationEnabled).toBe(true);
   });
 
@@ -136,8 +147,14 @@ describe('Function: loadTemplate (keys across restarts)', () => {
 
   const template = (sid: string, extra: Record<string, unknown> = {}) => ({
     Resources: {
-      Key: { Type: 'AWS::KMS::Key', Properties: { Description: 'test key', KeyPolicy: policy(sid), ...extra } },
-      Alias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: 'alias/test', TargetKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+      Key: {
+        Type: 'AWS::KMS::Key',
+        Properties: { Description: 'test key', KeyPolicy: policy(sid), ...extra },
+      },
+      Alias: {
+        Type: 'AWS::KMS::Alias',
+        Properties: { AliasName: 'alias/test', TargetKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } },
+      },
     },
     Outputs: { KeyId: { Value: { Ref: 'Key' } } },
   });
@@ -146,7 +163,11 @@ describe('Function: loadTemplate (keys across restarts)', () => {
     assemblies.push(writeAssembly(body));
     return assemblies.at(-1) as string;
   };
-  const load = (body: Record<string, unknown>, keys: KeyProvider, statePath = join(dir, 'stack-state.json')) =>
+  const load = (
+    body: Record<string, unknown>,
+    keys: KeyProvider,
+    statePath = join(dir, 'stack-state.json'),
+  ) =>
     loadTemplate({ assemblyDir: assembly(body), stackName: 'Test-dev', statePath, keys, tables: noTables });
 
   beforeAll(async () => {
@@ -173,10 +194,15 @@ describe('Function: loadTemplate (keys across restarts)', () => {
     const third = await load(template('Two', { EnableKeyRotation: true }), changed);
 
     const respec = new RecordingKeyProvider(new SdkKeyProvider(client));
-    const fourth = await load(template('Two', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }), respec);
+    const fourth = await load(
+      template('Two', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }),
+      respec,
+    );
 
     expect(first.outputs.KeyId).toBe(firstKey?.keyId);
-    expect(first.aliases).toEqual([{ logicalId: 'Alias', aliasName: 'alias/test', targetKeyId: firstKey?.keyId }]);
+    expect(first.aliases).toEqual([
+      { logicalId: 'Alias', aliasName: 'alias/test', targetKeyId: firstKey?.keyId },
+    ]);
     expect(second.keys[0]?.keyId).toBe(firstKey?.keyId);
     expect(unchanged.calls).toEqual(['describeKey', 'ensureAlias']);
     expect(third.keys[0]?.keyId).toBe(firstKey?.keyId);
@@ -191,7 +217,9 @@ describe('Function: loadTemplate (keys across restarts)', () => {
   it('creates the key again when the emulator no longer has it', async () => {
     const statePath = join(dir, 'gone-state.json');
     const first = await load(template('One'), new SdkKeyProvider(client), statePath);
-    await client.send(new ScheduleKeyDeletionCommand({ KeyId: first.keys[0]?.keyId, PendingWindowInDays: 7 }));
+    await client.send(
+      new ScheduleKeyDeletionCommand({ KeyId: first.keys[0]?.keyId, PendingWindowInDays: 7 }),
+    );
 
     const recorder = new RecordingKeyProvider(new SdkKeyProvider(client));
     const second = await load(template('One'), recorder, statePath);
@@ -202,8 +230,18 @@ describe('Function: loadTemplate (keys across restarts)', () => {
 
   it('creates new keys on every load without a state file', async () => {
     const keys = new SdkKeyProvider(client);
-    const a = await loadTemplate({ assemblyDir: assembly(template('One')), stackName: 'Test-dev', keys, tables: noTables });
-    const b = await loadTemplate({ assemblyDir: assembly(template('One')), stackName: 'Test-dev', keys, tables: noTables });
+    const a = await loadTemplate({
+      assemblyDir: assembly(template('One')),
+      stackName: 'Test-dev',
+      keys,
+      tables: noTables,
+    });
+    const b = await loadTemplate({
+      assemblyDir: assembly(template('One')),
+      stackName: 'Test-dev',
+      keys,
+      tables: noTables,
+    });
 
     expect(a.keys[0]?.keyId).not.toBe(b.keys[0]?.keyId);
   });

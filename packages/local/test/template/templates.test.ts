@@ -7,20 +7,25 @@ import { writeAssembly } from './fixtures';
 const noKeys: KeyProvider = new Proxy({} as KeyProvider, {
   get: () => () => Promise.reject(new Error('this template has no keys')),
 });
-const noTables: TableProvider = { ensureTable: () => Promise.reject(new Error('this template has no tables')) };
+const noTables: TableProvider = {
+  ensureTable: () => Promise.reject(new Error('this template has no tables')),
+};
 
 const HASH = 'a'.repeat(64);
 const role = {
   Type: 'AWS::IAM::Role',
   Properties: {
     AssumeRolePolicyDocument: {
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
     },
   },
 };
 const fn = (env: Record<string, unknown> = {}) => ({
   Type: 'AWS::Lambda::Function',
   Properties: {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
     Code: { S3Bucket: { 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: `${HASH}.zip` },
     Handler: 'index.handler',
     Runtime: 'nodejs22.x',
@@ -67,8 +72,13 @@ describe('Function: loadTemplate (hand-written templates)', () => {
   });
 
   it('throws naming the function when its asset directory is missing', async () => {
-    await expect(load({ Resources: { Role: role, Fn: fn() } }, { assets: { [HASH]: false } })).rejects.toThrow(
-      new TemplateError('Fn', `asset directory ${join(dirs.at(-1) ?? '', `asset.${HASH}`)} is missing: synthesize again`),
+    await expect(
+      load({ Resources: { Role: role, Fn: fn() } }, { assets: { [HASH]: false } }),
+    ).rejects.toThrow(
+      new TemplateError(
+        'Fn',
+        `asset directory ${join(dirs.at(-1) ?? '', `asset.${HASH}`)} is missing: synthesize again`,
+      ),
     );
   });
 
@@ -144,10 +154,16 @@ describe('Function: loadTemplate (hand-written templates)', () => {
     const t = await load(template);
 
     expect(t.unsupported).toEqual([
-      { logicalId: 'Thing', type: 'AWS::Kinesis::Stream', reason: 'AWS::Kinesis::Stream is not modelled by the local cloud' },
+      {
+        logicalId: 'Thing',
+        type: 'AWS::Kinesis::Stream',
+        reason: 'AWS::Kinesis::Stream is not modelled by the local cloud',
+      },
     ]);
     expect(t.functions[0]?.environment.STREAM).toMatch(/^Test-dev-Thing-/);
-    expect(t.functions[0]?.environment.STREAM_ARN).toMatch(/^arn:aws:kinesis:eu-west-1:111111111111:stream\/Test-dev-Thing-/);
+    expect(t.functions[0]?.environment.STREAM_ARN).toMatch(
+      /^arn:aws:kinesis:eu-west-1:111111111111:stream\/Test-dev-Thing-/,
+    );
   });
 
   it('throws naming a resource in a dependency cycle', async () => {
@@ -170,11 +186,25 @@ describe('Function: loadTemplate (hand-written templates)', () => {
           Properties: {
             ...role.Properties,
             Policies: [{ PolicyName: 'inline', PolicyDocument: { Statement: [statement] } }],
-            ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess' }, { Ref: 'Listed' }],
+            ManagedPolicyArns: [
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess' },
+              { Ref: 'Listed' },
+            ],
           },
         },
-        Attached: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'attached', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [statement] } } },
-        Listed: { Type: 'AWS::IAM::ManagedPolicy', Properties: { ManagedPolicyName: 'listed', PolicyDocument: { Statement: [statement] } } },
+        Attached: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'attached',
+            Roles: [{ Ref: 'Role' }],
+            PolicyDocument: { Statement: [statement] },
+          },
+        },
+        Listed: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { ManagedPolicyName: 'listed', PolicyDocument: { Statement: [statement] } },
+        },
       },
     };
 
@@ -186,13 +216,27 @@ describe('Function: loadTemplate (hand-written templates)', () => {
 
   it('models a distribution: cache behaviours before the default, origins, allowed methods, security headers', async () => {
     const apiUrl = {
-      'Fn::Join': ['', ['https://', { Ref: 'Api' }, '.execute-api.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: 'Stage' }, '/']],
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: 'Api' },
+          '.execute-api.eu-west-1.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+          { Ref: 'Stage' },
+          '/',
+        ],
+      ],
     };
     const template = {
       Resources: {
         Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } },
         Deployment: { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: 'Api' } } },
-        Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: 'v1' } },
+        Stage: {
+          Type: 'AWS::ApiGateway::Stage',
+          Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: 'v1' },
+        },
         Bucket: { Type: 'AWS::S3::Bucket' },
         Headers: {
           Type: 'AWS::CloudFront::ResponseHeadersPolicy',
@@ -204,7 +248,12 @@ describe('Function: loadTemplate (hand-written templates)', () => {
                 ContentTypeOptions: { Override: true },
                 FrameOptions: { FrameOption: 'DENY', Override: true },
                 ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
-                StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Preload: true, Override: true },
+                StrictTransportSecurity: {
+                  AccessControlMaxAgeSec: 31536000,
+                  IncludeSubdomains: true,
+                  Preload: true,
+                  Override: true,
+                },
               },
             },
           },
@@ -215,10 +264,20 @@ describe('Function: loadTemplate (hand-written templates)', () => {
             DistributionConfig: {
               DefaultRootObject: 'index.html',
               Origins: [
-                { Id: 'site', DomainName: { 'Fn::GetAtt': ['Bucket', 'RegionalDomainName'] }, S3OriginConfig: {} },
-                { Id: 'api', DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', apiUrl] }] }, OriginPath: '' },
+                {
+                  Id: 'site',
+                  DomainName: { 'Fn::GetAtt': ['Bucket', 'RegionalDomainName'] },
+                  S3OriginConfig: {},
+                },
+                {
+                  Id: 'api',
+                  DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', apiUrl] }] },
+                  OriginPath: '',
+                },
               ],
-              CacheBehaviors: [{ PathPattern: '/v1/*', TargetOriginId: 'api', AllowedMethods: ['GET', 'HEAD', 'POST'] }],
+              CacheBehaviors: [
+                { PathPattern: '/v1/*', TargetOriginId: 'api', AllowedMethods: ['GET', 'HEAD', 'POST'] },
+              ],
               DefaultCacheBehavior: { TargetOriginId: 'site', ResponseHeadersPolicyId: { Ref: 'Headers' } },
             },
           },
@@ -233,7 +292,12 @@ describe('Function: loadTemplate (hand-written templates)', () => {
         logicalId: 'Distribution',
         defaultRootObject: 'index.html',
         behaviors: [
-          { pathPattern: '/v1/*', origin: { kind: 'api', restApiLogicalId: 'Api', originPath: '' }, allowedMethods: ['GET', 'HEAD', 'POST'], responseHeaders: {} },
+          {
+            pathPattern: '/v1/*',
+            origin: { kind: 'api', restApiLogicalId: 'Api', originPath: '' },
+            allowedMethods: ['GET', 'HEAD', 'POST'],
+            responseHeaders: {},
+          },
           {
             pathPattern: '*',
             origin: { kind: 'bucket', bucketLogicalId: 'Bucket', originPath: '' },
@@ -256,8 +320,8 @@ describe('Function: loadTemplate (hand-written templates)', () => {
     const dir = writeAssembly({ Resources: {} });
     dirs.push(dir);
 
-    await expect(loadTemplate({ assemblyDir: dir, stackName: 'Other', keys: noKeys, tables: noTables })).rejects.toThrow(
-      /^Other: no such stack in .*manifest\.json \(stacks: Test-dev\)$/,
-    );
+    await expect(
+      loadTemplate({ assemblyDir: dir, stackName: 'Other', keys: noKeys, tables: noTables }),
+    ).rejects.toThrow(/^Other: no such stack in .*manifest\.json \(stacks: Test-dev\)$/);
   });
 });

@@ -21,7 +21,10 @@ export const provisionApiPiece: ResourceHandler = (ctx, r) => {
   const p = r.resolved;
   switch (r.type) {
     case 'AWS::ApiGateway::RestApi':
-      return physical(id(10), { RestApiId: id(10), RootResourceId: rootResourceId(ctx.env.stackName, r.logicalId) });
+      return physical(id(10), {
+        RestApiId: id(10),
+        RootResourceId: rootResourceId(ctx.env.stackName, r.logicalId),
+      });
     case 'AWS::ApiGateway::Resource':
       return physical(id(6), { ResourceId: id(6) });
     case 'AWS::ApiGateway::Stage':
@@ -49,20 +52,29 @@ export function assembleRestApis(
   provisioned: (logicalId: string) => ResolvedResource,
 ): RestApiResource[] {
   const pieces = (type: string, restApiId: string) =>
-    collected.pieces.filter((r) => r.type === `AWS::ApiGateway::${type}` && r.resolved.RestApiId === restApiId);
+    collected.pieces.filter(
+      (r) => r.type === `AWS::ApiGateway::${type}` && r.resolved.RestApiId === restApiId,
+    );
   const functionOf = functionFinder(collected.functions);
   return collected.pieces
     .filter((r) => r.type === 'AWS::ApiGateway::RestApi')
     .map((api): RestApiResource => {
       const restApiId = provisioned(api.logicalId).ref;
-      const paths = pathResolver(api, provisioned(api.logicalId).getAtt('RootResourceId') as string, pieces('Resource', restApiId), provisioned);
+      const paths = pathResolver(
+        api,
+        provisioned(api.logicalId).getAtt('RootResourceId') as string,
+        pieces('Resource', restApiId),
+        provisioned,
+      );
       return {
         logicalId: api.logicalId,
         restApiId,
         name: optStr(api.resolved, 'Name') ?? api.logicalId,
         stageName: stageName(api, pieces('Stage', restApiId), pieces('Deployment', restApiId)),
         methods: pieces('Method', restApiId).map((m) => method(m, paths, functionOf)),
-        authorizers: pieces('Authorizer', restApiId).map((a) => authorizer(a, provisioned(a.logicalId).ref, functionOf)),
+        authorizers: pieces('Authorizer', restApiId).map((a) =>
+          authorizer(a, provisioned(a.logicalId).ref, functionOf),
+        ),
         validators: pieces('RequestValidator', restApiId).map((v) => ({
           id: provisioned(v.logicalId).ref,
           validateRequestBody: bool(v.resolved, 'ValidateRequestBody', false),
@@ -75,7 +87,9 @@ export function assembleRestApis(
         })),
         gatewayResponses: pieces('GatewayResponse', restApiId).map((g) => ({
           responseType: str(g.resolved, 'ResponseType', g.logicalId),
-          ...(optStr(g.resolved, 'StatusCode') !== undefined ? { statusCode: optStr(g.resolved, 'StatusCode') } : {}),
+          ...(optStr(g.resolved, 'StatusCode') !== undefined
+            ? { statusCode: optStr(g.resolved, 'StatusCode') }
+            : {}),
           responseParameters: strings(obj(g.resolved, 'ResponseParameters')),
           responseTemplates: strings(obj(g.resolved, 'ResponseTemplates')),
         })),
@@ -97,7 +111,11 @@ function pathResolver(
     if (resource === undefined || depth > 64) {
       throw new TemplateError(owner, `resource ${resourceId} is not in the tree of ${api.logicalId}`);
     }
-    const parent = path(str(resource.resolved, 'ParentId', resource.logicalId), resource.logicalId, depth + 1);
+    const parent = path(
+      str(resource.resolved, 'ParentId', resource.logicalId),
+      resource.logicalId,
+      depth + 1,
+    );
     return `${parent === '/' ? '' : parent}/${str(resource.resolved, 'PathPart', resource.logicalId)}`;
   };
   return (resourceId, owner) => path(resourceId, owner, 0);
@@ -111,7 +129,8 @@ function stageName(
   const name =
     stages.map((s) => optStr(s.resolved, 'StageName')).find((n) => n !== undefined) ??
     deployments.map((d) => optStr(d.resolved, 'StageName')).find((n) => n !== undefined);
-  if (name === undefined) throw new TemplateError(api.logicalId, 'the REST API has no stage (AWS::ApiGateway::Stage)');
+  if (name === undefined)
+    throw new TemplateError(api.logicalId, 'the REST API has no stage (AWS::ApiGateway::Stage)');
   return name;
 }
 
@@ -125,7 +144,8 @@ function method(
   const integration = obj(p, 'Integration');
   const type = optStr(integration, 'Type') ?? 'MOCK';
   const requestParameters: Record<string, boolean> = {};
-  for (const [k, v] of Object.entries(obj(p, 'RequestParameters'))) requestParameters[k] = v === true || v === 'true';
+  for (const [k, v] of Object.entries(obj(p, 'RequestParameters')))
+    requestParameters[k] = v === true || v === 'true';
   return {
     logicalId: m.logicalId,
     httpMethod: str(p, 'HttpMethod', m.logicalId).toUpperCase(),
@@ -139,7 +159,10 @@ function method(
     requestParameters,
     integration:
       type === 'AWS_PROXY'
-        ? { type: 'AWS_PROXY', functionLogicalId: functionOf(str(integration, 'Uri', m.logicalId), m.logicalId) }
+        ? {
+            type: 'AWS_PROXY',
+            functionLogicalId: functionOf(str(integration, 'Uri', m.logicalId), m.logicalId),
+          }
         : { type: type === 'MOCK' ? 'MOCK' : 'OTHER', raw: integration },
   };
 }
@@ -171,8 +194,10 @@ function functionFinder(functions: readonly FunctionResource[]): (uri: string, o
   const byArn = new Map(functions.map((f) => [f.arn, f.logicalId]));
   return (uri, owner) => {
     const arn = /\/functions\/([^/]+)\/invocations$/.exec(uri)?.[1];
-    const logicalId = arn !== undefined ? (byArn.get(arn) ?? byArn.get(arn.replace(/:[^:]+$/, ''))) : undefined;
-    if (logicalId === undefined) throw new TemplateError(owner, `integration URI ${uri} names no function of the stack`);
+    const logicalId =
+      arn !== undefined ? (byArn.get(arn) ?? byArn.get(arn.replace(/:[^:]+$/, ''))) : undefined;
+    if (logicalId === undefined)
+      throw new TemplateError(owner, `integration URI ${uri} names no function of the stack`);
     return logicalId;
   };
 }

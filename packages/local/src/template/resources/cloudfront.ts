@@ -30,17 +30,23 @@ function uuidLike(parts: readonly string[]): string {
  * behaviours, then the default), each bound to its origin: a REST API of the
  * stack (`<restApiId>.execute-api.…`) or an S3 bucket of the stack.
  */
-export function assembleDistributions(ctx: ProvisionContext, restApis: readonly RestApiResource[]): DistributionResource[] {
+export function assembleDistributions(
+  ctx: ProvisionContext,
+  restApis: readonly RestApiResource[],
+): DistributionResource[] {
   const headers = headerPolicies(ctx.collected, ctx);
   return ctx.collected.pieces
     .filter((r) => r.type === 'AWS::CloudFront::Distribution')
     .map((d) => {
       const config = obj(d.resolved, 'DistributionConfig');
-      const origins = new Map((list(config, 'Origins') as Props[]).map((o) => [str(o, 'Id', d.logicalId), o]));
+      const origins = new Map(
+        (list(config, 'Origins') as Props[]).map((o) => [str(o, 'Id', d.logicalId), o]),
+      );
       const behavior = (b: Props, pathPattern: string): DistributionBehavior => {
         const originId = str(b, 'TargetOriginId', d.logicalId);
         const origin = origins.get(originId);
-        if (origin === undefined) throw new TemplateError(d.logicalId, `behaviour ${pathPattern} targets unknown origin ${originId}`);
+        if (origin === undefined)
+          throw new TemplateError(d.logicalId, `behaviour ${pathPattern} targets unknown origin ${originId}`);
         const policyId = optStr(b, 'ResponseHeadersPolicyId');
         const responseHeaders = policyId === undefined ? {} : headers.get(policyId);
         if (responseHeaders === undefined) {
@@ -53,14 +59,19 @@ export function assembleDistributions(ctx: ProvisionContext, restApis: readonly 
         return {
           pathPattern,
           origin: originOf(ctx, d.logicalId, origin, restApis),
-          allowedMethods: b.AllowedMethods === undefined ? ['GET', 'HEAD'] : list(b, 'AllowedMethods').map(String),
+          allowedMethods:
+            b.AllowedMethods === undefined ? ['GET', 'HEAD'] : list(b, 'AllowedMethods').map(String),
           responseHeaders: responseHeaders ?? {},
         };
       };
-      const ordered = (list(config, 'CacheBehaviors') as Props[]).map((b) => behavior(b, str(b, 'PathPattern', d.logicalId)));
+      const ordered = (list(config, 'CacheBehaviors') as Props[]).map((b) =>
+        behavior(b, str(b, 'PathPattern', d.logicalId)),
+      );
       return {
         logicalId: d.logicalId,
-        ...(optStr(config, 'DefaultRootObject') !== undefined ? { defaultRootObject: optStr(config, 'DefaultRootObject') } : {}),
+        ...(optStr(config, 'DefaultRootObject') !== undefined
+          ? { defaultRootObject: optStr(config, 'DefaultRootObject') }
+          : {}),
         behaviors: [...ordered, behavior(obj(config, 'DefaultCacheBehavior'), '*')],
       };
     });
@@ -80,7 +91,8 @@ function originOf(
     if (type !== 'AWS::S3::Bucket') continue;
     const names = ['DomainName', 'RegionalDomainName', 'DualStackDomainName'].map((a) => bucket.getAtt(a));
     const website = String(bucket.getAtt('WebsiteURL')).replace(/^https?:\/\//, '');
-    if (names.includes(domain) || domain === website) return { kind: 'bucket', bucketLogicalId: logicalId, originPath };
+    if (names.includes(domain) || domain === website)
+      return { kind: 'bucket', bucketLogicalId: logicalId, originPath };
   }
   throw new TemplateError(owner, `origin ${domain} is neither a REST API nor a bucket of the stack`);
 }
@@ -111,7 +123,11 @@ function headerPolicies(collected: Collected, ctx: ProvisionContext): Map<string
     const xss = obj(security, 'XSSProtection');
     if (xss.Protection !== undefined) {
       headers['X-XSS-Protection'] = bool(xss, 'Protection', false)
-        ? ['1', ...(bool(xss, 'ModeBlock', false) ? ['mode=block'] : []), ...(optStr(xss, 'ReportUri') ? [`report=${optStr(xss, 'ReportUri')}`] : [])].join('; ')
+        ? [
+            '1',
+            ...(bool(xss, 'ModeBlock', false) ? ['mode=block'] : []),
+            ...(optStr(xss, 'ReportUri') ? [`report=${optStr(xss, 'ReportUri')}`] : []),
+          ].join('; ')
         : '0';
     }
     for (const item of list(obj(config, 'CustomHeadersConfig'), 'Items') as Props[]) {

@@ -23,7 +23,8 @@ export const provisionTable: ResourceHandler = async (ctx, r) => {
   const tableName = optStr(p, 'TableName') ?? generatedName(ctx.env, r.logicalId, 255);
   const arn = `arn:${partition}:dynamodb:${region}:${account}:table/${tableName}`;
   const provisioned = p.ProvisionedThroughput as ProvisionedThroughput | undefined;
-  const billingMode = optStr(p, 'BillingMode') ?? (provisioned !== undefined ? 'PROVISIONED' : 'PAY_PER_REQUEST');
+  const billingMode =
+    optStr(p, 'BillingMode') ?? (provisioned !== undefined ? 'PROVISIONED' : 'PAY_PER_REQUEST');
   const stream = obj(p, 'StreamSpecification');
   const input: CreateTableCommandInput = {
     TableName: tableName,
@@ -51,7 +52,9 @@ export const provisionTable: ResourceHandler = async (ctx, r) => {
   ctx.collected.tables.push(table);
   return physical(tableName, {
     Arn: arn,
-    ...(input.StreamSpecification !== undefined ? { StreamArn: `${arn}/stream/1970-01-01T00:00:00.000` } : {}),
+    ...(input.StreamSpecification !== undefined
+      ? { StreamArn: `${arn}/stream/1970-01-01T00:00:00.000` }
+      : {}),
   });
 };
 

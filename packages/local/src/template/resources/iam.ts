@@ -23,7 +23,10 @@ export const provisionRole: ResourceHandler = (ctx, r) => {
     })),
     managedPolicyArns: list(p, 'ManagedPolicyArns').map(String),
   });
-  return physical(roleName, { Arn: arn, RoleId: `AROA${shortId([ctx.env.stackName, r.logicalId], 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}` });
+  return physical(roleName, {
+    Arn: arn,
+    RoleId: `AROA${shortId([ctx.env.stackName, r.logicalId], 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+  });
 };
 
 /** AWS::IAM::Policy → an inline policy of the roles it names. */
@@ -31,7 +34,9 @@ export const provisionPolicy: ResourceHandler = (ctx, r) => {
   const p = r.resolved;
   const name = str(p, 'PolicyName', r.logicalId);
   attachment(ctx.collected, r.logicalId, p, name, undefined);
-  return physical(`${name.slice(0, 5)}-${shortId([ctx.env.stackName, r.logicalId], 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`);
+  return physical(
+    `${name.slice(0, 5)}-${shortId([ctx.env.stackName, r.logicalId], 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`,
+  );
 };
 
 /** AWS::IAM::ManagedPolicy → a customer managed policy attached to the roles it names (and to roles listing its ARN). */
@@ -41,10 +46,19 @@ export const provisionManagedPolicy: ResourceHandler = (ctx, r) => {
   const name = optStr(p, 'ManagedPolicyName') ?? generatedName(ctx.env, r.logicalId, 128);
   const arn = `arn:${partition}:iam::${account}:policy${optStr(p, 'Path') ?? '/'}${name}`;
   attachment(ctx.collected, r.logicalId, p, name, arn);
-  return physical(arn, { PolicyArn: arn, PolicyId: `ANPA${shortId([ctx.env.stackName, r.logicalId], 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}` });
+  return physical(arn, {
+    PolicyArn: arn,
+    PolicyId: `ANPA${shortId([ctx.env.stackName, r.logicalId], 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+  });
 };
 
-function attachment(collected: Collected, logicalId: string, p: Props, name: string, arn: string | undefined): void {
+function attachment(
+  collected: Collected,
+  logicalId: string,
+  p: Props,
+  name: string,
+  arn: string | undefined,
+): void {
   for (const key of ['Users', 'Groups']) {
     if (list(p, key).length > 0) {
       collected.unsupported.push({
@@ -70,11 +84,16 @@ function attachment(collected: Collected, logicalId: string, p: Props, name: str
  * stay in managedPolicyArns for the IAM evaluator to look up.
  */
 export function assembleRoles(collected: Collected): RoleResource[] {
-  const byArn = new Map(collected.policies.filter((p) => p.arn !== undefined).map((p) => [p.arn as string, p]));
+  const byArn = new Map(
+    collected.policies.filter((p) => p.arn !== undefined).map((p) => [p.arn as string, p]),
+  );
   return collected.roles.map((role) => {
     const attached = collected.policies.filter((p) => p.roleNames.includes(role.roleName));
     const listed = role.managedPolicyArns.map((arn) => byArn.get(arn)).filter((p) => p !== undefined);
-    const fromStack = [...new Set([...attached, ...listed])].map((p) => ({ name: p.name, document: p.document }));
+    const fromStack = [...new Set([...attached, ...listed])].map((p) => ({
+      name: p.name,
+      document: p.document,
+    }));
     return {
       logicalId: role.logicalId,
       roleName: role.roleName,

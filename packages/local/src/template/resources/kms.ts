@@ -55,7 +55,8 @@ async function ensureKey(
   const existing = sameKind ? await ctx.keys.describeKey(known.keyId) : undefined;
   if (known !== undefined && existing !== undefined) {
     if (known.policySha256 !== policySha256) await ctx.keys.putKeyPolicy(existing.keyId, want.policy);
-    if (known.rotation !== want.enableKeyRotation) await ctx.keys.setKeyRotation(existing.keyId, want.enableKeyRotation);
+    if (known.rotation !== want.enableKeyRotation)
+      await ctx.keys.setKeyRotation(existing.keyId, want.enableKeyRotation);
     if (known.enabled !== want.enabled) await ctx.keys.setKeyEnabled(existing.keyId, want.enabled);
   }
   const key = existing ?? (await ctx.keys.createKey(want));
@@ -111,5 +112,8 @@ export const provisionAlias: ResourceHandler = async (ctx, r) => {
   await ctx.keys.ensureAlias(aliasName, targetKeyId);
   ctx.collected.aliases.push({ logicalId: r.logicalId, aliasName, targetKeyId });
   const { partition, region, account } = ctx.env;
-  return physical(aliasName, { AliasName: aliasName, Arn: `arn:${partition}:kms:${region}:${account}:${aliasName}` });
+  return physical(aliasName, {
+    AliasName: aliasName,
+    Arn: `arn:${partition}:kms:${region}:${account}:${aliasName}`,
+  });
 };

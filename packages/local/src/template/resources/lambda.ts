@@ -42,8 +42,10 @@ export const provisionFunction: ResourceHandler = (ctx, r) => {
 /** The asset directory: by the S3 key's hash in the asset manifest, else the `aws:asset:path` metadata. */
 function assetDir(ctx: ProvisionContext, r: ResolvedDeclaration): string {
   const code = obj(r.resolved, 'Code');
-  if (code.ZipFile !== undefined) throw new TemplateError(r.logicalId, 'inline code (Code.ZipFile) is not run locally');
-  if (code.ImageUri !== undefined) throw new TemplateError(r.logicalId, 'container images (Code.ImageUri) are not run locally');
+  if (code.ZipFile !== undefined)
+    throw new TemplateError(r.logicalId, 'inline code (Code.ZipFile) is not run locally');
+  if (code.ImageUri !== undefined)
+    throw new TemplateError(r.logicalId, 'container images (Code.ImageUri) are not run locally');
   const key = optStr(code, 'S3Key');
   const hash = key?.replace(/\.[^.]+$/, '');
   const fromManifest = hash !== undefined ? ctx.assembly.assets.get(hash) : undefined;
@@ -52,8 +54,12 @@ function assetDir(ctx: ProvisionContext, r: ResolvedDeclaration): string {
     fromManifest ??
     (typeof metadataPath === 'string' ? join(ctx.assembly.assemblyDir, metadataPath) : undefined);
   if (dir === undefined) {
-    throw new TemplateError(r.logicalId, `no asset for the function's code (S3Key ${key}) in the asset manifest`);
+    throw new TemplateError(
+      r.logicalId,
+      `no asset for the function's code (S3Key ${key}) in the asset manifest`,
+    );
   }
-  if (!existsSync(dir)) throw new TemplateError(r.logicalId, `asset directory ${dir} is missing: synthesize again`);
+  if (!existsSync(dir))
+    throw new TemplateError(r.logicalId, `asset directory ${dir} is missing: synthesize again`);
   return dir;
 }
