@@ -78,6 +78,7 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<LocalT
     region: assembly.region,
     partition: 'aws',
     stackId: stackIdOf(stackName, assembly.account, assembly.region),
+    deployerRoleArn: assembly.deployerRoleArn,
   };
   const parameters = resolveParameters(template, options.parameters, options.ssmParameters);
   const declared = declaredResources(template);

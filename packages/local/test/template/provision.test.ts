@@ -84,6 +84,7 @@ describe('Function: loadTemplate (the synthesized dev stack)', () => {
       stackName: 'Kmsvault-dev',
       account: '111111111111',
       region: 'eu-west-1',
+      deployerRoleArn: 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1',
     });
     expect(loaded.parameters.BootstrapVersion).toBeDefined();
   });
