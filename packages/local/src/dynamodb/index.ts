@@ -15,3 +15,4 @@ export {
   MAX_REQUEST_BYTES,
   type ProxiedRequest,
 } from './proxy';
+export { TtlSweeper, type TtlSweeperOptions, type TtlTable } from './ttl';

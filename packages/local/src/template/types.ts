@@ -34,6 +34,8 @@ export interface StackEnvironment {
   readonly partition: string;
   /** `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/<local uuid>` */
   readonly stackId: string;
+  /** The principal that deploys (the manifest's cloudFormationExecutionRoleArn): it creates the keys. */
+  readonly deployerRoleArn?: string;
 }
 
 export interface TableResource {

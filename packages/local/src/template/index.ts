@@ -1,0 +1,10 @@
+export { type AssemblyStack, DEFAULT_STACK_NAME, readAssembly } from './assembly';
+export { IntrinsicResolver, NO_VALUE, type ResolvedResource, type ResolverContext } from './intrinsics';
+export { SdkKeyProvider } from './kms-provider';
+export { LOCAL_BOOTSTRAP_VERSION } from './parameters';
+export type { KeyCreation, KeyProvider, KeyReference, TableProvider } from './providers';
+export { type LoadTemplateOptions, loadTemplate } from './provision';
+export { type KeyState, StackState } from './state';
+export { type EnsureAssemblyOptions, type EnsuredAssembly, ensureAssembly, hashSources } from './synth';
+export { SdkTableProvider } from './table-provider';
+export * from './types';
