@@ -22,14 +22,18 @@ const LOCAL_SETTINGS = {
 export interface LocalClientOptions {
   /** @default the SDK's default (3) */
   readonly maxAttempts?: number;
+  /** Who the client acts as (a principal's credentials from local.json). @default LOCAL_CREDENTIALS */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** @default LOCAL_REGION */
+  readonly region?: string;
 }
 
 export function localKmsClient(endpoint: string, options: LocalClientOptions = {}): KMSClient {
   return new KMSClient({
     ...LOCAL_SETTINGS,
     endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    region: options.region ?? LOCAL_REGION,
+    credentials: { ...(options.credentials ?? LOCAL_CREDENTIALS) },
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
 }
@@ -38,8 +42,8 @@ export function localDynamoDbClient(endpoint: string, options: LocalClientOption
   return new DynamoDBClient({
     ...LOCAL_SETTINGS,
     endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    region: options.region ?? LOCAL_REGION,
+    credentials: { ...(options.credentials ?? LOCAL_CREDENTIALS) },
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
 }
