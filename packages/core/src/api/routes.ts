@@ -369,7 +369,9 @@ export const API_STAGE = 'v1';
 export function resourcePathOf(path: string): `/${string}` {
   const prefix = `/${API_STAGE}/`;
   if (!path.startsWith(prefix) || path.length === prefix.length) {
-    throw new Error(`route path ${JSON.stringify(path)} must start with ${prefix} (the stage is the API version)`);
+    throw new Error(
+      `route path ${JSON.stringify(path)} must start with ${prefix} (the stage is the API version)`,
+    );
   }
   return path.slice(prefix.length - 1) as `/${string}`;
 }
