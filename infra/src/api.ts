@@ -1,4 +1,4 @@
-import { type FunctionName, ROUTES, type RouteDefinition } from '@kmsvault/core';
+import { API_STAGE, type FunctionName, ROUTES, type RouteDefinition, resourcePathOf } from '@kmsvault/core';
 import {
   aws_apigateway as apigw,
   Duration,
@@ -28,7 +28,8 @@ export function restApi(
     cloudWatchRoleRemovalPolicy: removalPolicy,
     endpointTypes: [apigw.EndpointType.REGIONAL],
     deployOptions: {
-      stageName: options.stageName ?? 'v1',
+      // The stage is the API version: manifest path /v1/x is stage v1, resource /x.
+      stageName: API_STAGE,
       accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
       accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
         caller: false,
@@ -133,7 +134,7 @@ export function restApi(
     secrets: new apigw.LambdaIntegration(functions.secrets),
   };
   for (const route of ROUTES) {
-    const resource = api.root.resourceForPath(route.path);
+    const resource = api.root.resourceForPath(resourcePathOf(route.path));
     const method = resource.addMethod(route.method, integrations[route.function], {
       operationName: route.operationId,
       ...(route.auth === 'bearer'

@@ -8,8 +8,6 @@ export interface EnvironmentConfig {
   readonly account?: string;
   /** The AWS region; falls back to CDK_DEFAULT_REGION. */
   readonly region?: string;
-  /** Names of IAM roles (in the account) that administer the keys, besides the CDK deployment role. */
-  readonly keyAdminRoleNames: readonly string[];
   readonly passwordStrategy: PasswordStrategy;
   readonly waf: boolean;
   /** Deploy the web vault (S3 + CloudFront). */
@@ -25,16 +23,17 @@ export interface EnvironmentConfig {
 /**
  * One entry per environment. The account ids are examples: set yours here
  * (or leave account out and deploy with credentials, which set
- * CDK_DEFAULT_ACCOUNT).
+ * CDK_DEFAULT_ACCOUNT). Key administrators are not configured here: they are
+ * the deploy-time parameter KeyAdminArns (see VaultStack).
  */
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   dev: {
     account: '111111111111',
     region: 'eu-west-1',
-    keyAdminRoleNames: ['KmsvaultKeyAdmin'],
     passwordStrategy: 'hmac',
     waf: false,
-    webVault: false,
+    // The local stack serves the web vault as CloudFront would, from this template.
+    webVault: true,
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     pointInTimeRecovery: true,
@@ -44,7 +43,6 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   staging: {
     account: '222222222222',
     region: 'eu-west-1',
-    keyAdminRoleNames: ['KmsvaultKeyAdmin'],
     passwordStrategy: 'hmac',
     waf: true,
     webVault: true,
@@ -57,7 +55,6 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   prod: {
     account: '333333333333',
     region: 'eu-west-1',
-    keyAdminRoleNames: ['KmsvaultKeyAdmin'],
     passwordStrategy: 'hmac',
     waf: true,
     webVault: true,
@@ -99,11 +96,6 @@ export function resolveEnvironment(
   if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
     throw new Error(
       `environment ${name}: setting "region" is missing or malformed (got ${JSON.stringify(region)}); set it in infra/src/config.ts or CDK_DEFAULT_REGION`,
-    );
-  }
-  if (config.keyAdminRoleNames.length === 0) {
-    throw new Error(
-      `environment ${name}: setting "keyAdminRoleNames" is empty; name at least one key administrator role`,
     );
   }
   return { ...config, name: name as EnvironmentName, account, region };

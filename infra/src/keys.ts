@@ -1,4 +1,14 @@
-import { Aws, Duration, aws_iam as iam, aws_kms as kms, type RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Aws,
+  DefaultStackSynthesizer,
+  Duration,
+  Fn,
+  aws_iam as iam,
+  aws_kms as kms,
+  type RemovalPolicy,
+  Stack,
+  Token,
+} from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
   KMS_ADMIN_ACTIONS,
@@ -17,9 +27,60 @@ import type { PasswordStrategy } from './props';
 
 /** Who administers the keys, and whether the account root is trusted too. */
 export interface KeyAdministration {
+  /** The named administrators (VaultProps.keyAdmins); may be empty when the deployer administers. */
   readonly admins: iam.IPrincipal[];
+  /** The stack's CloudFormation execution role, when it administers the keys too. */
+  readonly deployer?: iam.IPrincipal;
   readonly trustRoot: boolean;
   readonly removalPolicy: RemovalPolicy;
+}
+
+/** Construction props of a VaultKey. */
+export interface VaultKeyProps extends kms.KeyProps {
+  /**
+   * Grants (`grant*`) add the grantee to the key policy as well as to its
+   * identity policy. Needed when the key policy does not delegate to IAM (no
+   * account-root statement): KMS then ignores identity policies.
+   */
+  readonly grantsToKeyPolicy: boolean;
+}
+
+/**
+ * A KMS key whose `grant*` methods work when its policy does not trust the
+ * account: aws-cdk-lib's KeyGrants adds a key-policy statement for the
+ * grantee when told the account's identities are not trusted
+ * (trustAccountIdentities false), which `kms.Key` no longer lets a caller say.
+ */
+export class VaultKey extends kms.Key {
+  private readonly grantsToKeyPolicy: boolean;
+
+  public constructor(scope: Construct, id: string, props: VaultKeyProps) {
+    const { grantsToKeyPolicy, ...keyProps } = props;
+    super(scope, id, keyProps);
+    this.grantsToKeyPolicy = grantsToKeyPolicy;
+  }
+
+  public override get grants(): kms.KeyGrants {
+    return kms.KeyGrants.fromKey(this, !this.grantsToKeyPolicy);
+  }
+}
+
+/**
+ * The stack synthesizer's CloudFormation execution role (the role that
+ * creates the keys), as a principal: its ARN with the bootstrap qualifier,
+ * account, region and partition resolved by `Fn::Sub`. Throws when the
+ * synthesizer names no such role.
+ */
+export function deployerPrincipal(scope: Construct): iam.IPrincipal {
+  const synthesizer = Stack.of(scope).synthesizer;
+  const arn =
+    synthesizer instanceof DefaultStackSynthesizer ? synthesizer.cloudFormationExecutionRole : undefined;
+  if (arn === undefined) {
+    throw new Error(
+      `invalid Vault prop deployerIsKeyAdmin: the stack's synthesizer (${synthesizer.constructor.name}) has no CloudFormation execution role to make key administrator; set deployerIsKeyAdmin: false and name in keyAdmins the principal that deploys the stack`,
+    );
+  }
+  return new iam.ArnPrincipal(Token.isUnresolved(arn) ? arn : Fn.sub(arn));
 }
 
 /** The vault's four KMS keys. */
@@ -48,7 +109,6 @@ export function vaultKeys(
   strategy: PasswordStrategy,
   roles: KeyUsers,
 ): VaultKeys {
-  const { admins } = administration;
   const vaultKey = key(scope, 'VaultKey', 'kmsvault vault key: wraps per-user keys', administration, {
     keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
     enableKeyRotation: true,
@@ -105,15 +165,18 @@ export function vaultKeys(
   ] as const) {
     allow(tableKey, `${name}UsesTableThroughDynamoDb`, role, TABLE_KEY_USER_ACTIONS, viaDynamoDb);
   }
-  tableKey.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AdminsLetDynamoDbCreateGrants',
-      principals: admins,
-      actions: [...TABLE_KEY_CREATOR_ACTIONS],
-      resources: ['*'],
-      conditions: { ...viaDynamoDb, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
-  );
+  // DynamoDB creates its grant on the table key as the principal that creates the table.
+  for (const [sid, principals] of adminGroups(administration, 'AdminsLetDynamoDbCreateGrants')) {
+    tableKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals,
+        actions: [...TABLE_KEY_CREATOR_ACTIONS],
+        resources: ['*'],
+        conditions: { ...viaDynamoDb, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+  }
   return { vaultKey, passwordKey, signingKey, tableKey };
 }
 
@@ -135,22 +198,32 @@ export function alarmKey(scope: Construct, administration: KeyAdministration): k
   return alarmTopicKey;
 }
 
-/** A key whose policy starts with the administrators' statement (and the account root's, if trusted). */
+/**
+ * The administrators in statement-sized groups, with their statement ids:
+ * the named admins under `sid`, the deployer under `Deployer` + `sid`. Two
+ * statements, not one, because a named admin may be a CloudFormation list
+ * (a CommaDelimitedList parameter), which cannot share a Principal list.
+ */
+function adminGroups({ admins, deployer }: KeyAdministration, sid: string): [string, iam.IPrincipal[]][] {
+  const groups: [string, iam.IPrincipal[]][] = [];
+  if (admins.length > 0) groups.push([sid, admins]);
+  if (deployer) groups.push([`Deployer${sid}`, [deployer]]);
+  return groups;
+}
+
+/** A key whose policy starts with the administrators' statements (and the account root's, if trusted). */
 function key(
   scope: Construct,
   id: string,
   description: string,
-  { admins, trustRoot, removalPolicy }: KeyAdministration,
+  administration: KeyAdministration,
   spec: Pick<kms.KeyProps, 'keySpec' | 'keyUsage' | 'enableKeyRotation'>,
 ): kms.Key {
-  const statements = [
-    new iam.PolicyStatement({
-      sid: 'KeyAdministration',
-      principals: admins,
-      actions: [...KMS_ADMIN_ACTIONS],
-      resources: ['*'],
-    }),
-  ];
+  const { trustRoot, removalPolicy } = administration;
+  const statements = adminGroups(administration, 'KeyAdministration').map(
+    ([sid, principals]) =>
+      new iam.PolicyStatement({ sid, principals, actions: [...KMS_ADMIN_ACTIONS], resources: ['*'] }),
+  );
   if (trustRoot) {
     statements.push(
       new iam.PolicyStatement({
@@ -161,7 +234,8 @@ function key(
       }),
     );
   }
-  return new kms.Key(scope, id, {
+  return new VaultKey(scope, id, {
+    grantsToKeyPolicy: !trustRoot,
     description,
     policy: new iam.PolicyDocument({ statements }),
     removalPolicy,

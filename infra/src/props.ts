@@ -37,19 +37,37 @@ export interface VaultApiOptions {
    */
   readonly corsOrigins?: readonly string[];
   /**
-   * The stage name.
+   * The stage name, which is the API version: the route manifest's paths
+   * are `/v1/...`, served as stage `v1` plus the resource path. Only `'v1'`
+   * is accepted.
    * @default 'v1'
+   * @deprecated the stage is always the API version, `v1`; leave it out.
    */
   readonly stageName?: string;
 }
 
 export interface VaultProps {
   /**
-   * Principals that administer the keys: management actions only, never
-   * cryptographic ones. Must include the principal that deploys the stack
-   * (for example the CDK cfn-exec role), or KMS refuses the key policy.
+   * Principals that administer the keys, besides the deployer (see
+   * deployerIsKeyAdmin): management actions only, never cryptographic ones.
+   * Each must exist when the stack deploys, or KMS refuses the key policy.
+   * A principal whose ARNs are a CloudFormation list (for example
+   * `{AWS: new CfnParameter(..., {type: 'CommaDelimitedList'}).valueAsList}`)
+   * must be the only one in this list.
+   * @default [] - only the deployer
    */
-  readonly keyAdmins: readonly iam.IPrincipal[];
+  readonly keyAdmins?: readonly iam.IPrincipal[];
+  /**
+   * Make the stack synthesizer's CloudFormation execution role (the role
+   * that creates the keys: `cdk-<qualifier>-cfn-exec-role-...` under the
+   * DefaultStackSynthesizer) a key administrator, in its own statement. KMS
+   * refuses a key policy that would lock its creator out of
+   * kms:PutKeyPolicy, and DynamoDB creates its grant on the table key as
+   * that role, so turn this off only when keyAdmins names the deploying
+   * principal. Off requires a non-empty keyAdmins.
+   * @default true
+   */
+  readonly deployerIsKeyAdmin?: boolean;
   /**
    * Add the account root statement (`kms:*` for the account) to every key
    * policy. On: IAM policies in the account can grant key use, and the key

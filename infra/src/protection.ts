@@ -1,3 +1,4 @@
+import { API_STAGE } from '@kmsvault/core';
 import {
   ArnFormat,
   type aws_apigateway as apigw,
@@ -9,6 +10,13 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { acknowledge } from './nag';
+
+/**
+ * What the auth rate rule matches: the URI path as API Gateway receives it,
+ * the stage then the resource (`/v1/auth/login`), which is also the
+ * manifest's path and the path CloudFront forwards from `/v1/*`.
+ */
+export const AUTH_PATH_PREFIX = `/${API_STAGE}/auth/`;
 
 /**
  * A WAFv2 web ACL on the API's stage: AWS managed rules and a rate-based rule
@@ -52,7 +60,7 @@ export function webAcl(
               byteMatchStatement: {
                 fieldToMatch: { uriPath: {} },
                 positionalConstraint: 'STARTS_WITH',
-                searchString: '/v1/auth/',
+                searchString: AUTH_PATH_PREFIX,
                 textTransformations: [{ priority: 0, type: 'NONE' }],
               },
             },

@@ -1,20 +1,33 @@
-import { aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment } from './config';
+import { ArnListPrincipal } from './principals';
 import { Vault } from './vault';
 
-/** One environment's stack: a Vault, administered by the CDK deployment role and the configured roles. */
+/** IAM role or user ARNs, in any partition (CloudFormation applies it to each member of the list). */
+export const KEY_ADMIN_ARN_PATTERN = 'arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+';
+
+/**
+ * One environment's stack: a Vault whose keys are administered by the CDK
+ * deployment role (the Vault's default) and by the principals given at
+ * deploy time in the `KeyAdminArns` parameter.
+ */
 export class VaultStack extends Stack {
   public readonly vault: Vault;
+  public readonly keyAdminArns: CfnParameter;
 
   public constructor(scope: Construct, id: string, config: ResolvedEnvironment, props: StackProps = {}) {
     super(scope, id, { ...props, env: { account: config.account, region: config.region } });
-    const deployer = `cdk-hnb659fds-cfn-exec-role-${config.account}-${config.region}`;
-    const keyAdmins = [deployer, ...config.keyAdminRoleNames].map(
-      (name) => new iam.ArnPrincipal(`arn:aws:iam::${config.account}:role/${name}`),
-    );
+    this.keyAdminArns = new CfnParameter(this, 'KeyAdminArns', {
+      type: 'CommaDelimitedList',
+      description:
+        'ARNs of the IAM roles or users that administer the vault keys (management only, no cryptographic use), comma-separated; each must exist before the deploy',
+      allowedPattern: KEY_ADMIN_ARN_PATTERN,
+      constraintDescription:
+        'each member must be an IAM role or user ARN: arn:aws:iam::123456789012:role/Name',
+    });
     this.vault = new Vault(this, 'Vault', {
-      keyAdmins,
+      keyAdmins: [new ArnListPrincipal(this.keyAdminArns.valueAsList)],
       passwordStrategy: config.passwordStrategy,
       removalPolicy: config.removalPolicy,
       deletionProtection: config.deletionProtection,

@@ -1,3 +1,4 @@
+import { API_STAGE } from '@kmsvault/core';
 import { Token } from 'aws-cdk-lib';
 import type { VaultProps } from './props';
 
@@ -6,8 +7,13 @@ export function validateProps(props: VaultProps): void {
   const fail = (prop: string, value: unknown, allowed: string) => {
     throw new Error(`invalid Vault prop ${prop}: got ${JSON.stringify(value)}; ${allowed}`);
   };
-  if (props.keyAdmins.length === 0)
-    fail('keyAdmins', [], 'give at least one principal that administers the keys');
+  if (props.deployerIsKeyAdmin === false && (props.keyAdmins ?? []).length === 0) {
+    fail(
+      'keyAdmins',
+      [],
+      'with deployerIsKeyAdmin: false nobody could manage the keys; name at least one principal that administers them (including the one that deploys the stack)',
+    );
+  }
   const strategy = props.passwordStrategy;
   if (strategy !== undefined && strategy !== 'rsa' && strategy !== 'hmac')
     fail('passwordStrategy', strategy, "allowed: 'rsa' or 'hmac'");
@@ -50,8 +56,12 @@ export function validateProps(props: VaultProps): void {
   ) {
     fail('api.authRateLimit', api.authRateLimit, 'allowed: a whole number of at least 100 (the WAF minimum)');
   }
-  if (api.stageName !== undefined && !/^[A-Za-z0-9_]{1,128}$/.test(api.stageName))
-    fail('api.stageName', api.stageName, 'allowed: letters, digits and _');
+  if (api.stageName !== undefined && api.stageName !== API_STAGE)
+    fail(
+      'api.stageName',
+      api.stageName,
+      `the stage is the API version: only '${API_STAGE}' (or leave it out)`,
+    );
   for (const origin of api.corsOrigins ?? []) {
     if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin))
       fail('api.corsOrigins', origin, 'allowed: https origins such as https://vault.example.com');

@@ -21,7 +21,7 @@ import {
   SIGNING_KEY_VERIFY_ACTIONS,
 } from './constants';
 import { functionEnvironment, functionRole, vaultFunctions } from './functions';
-import { type KeyAdministration, vaultKeys } from './keys';
+import { deployerPrincipal, type KeyAdministration, vaultKeys } from './keys';
 import { alarmsAndDashboard, alarmTopic } from './monitoring';
 import type { VaultProps } from './props';
 import { webAcl } from './protection';
@@ -77,7 +77,8 @@ export class Vault extends Construct {
 
     // ---- keys ---------------------------------------------------------------
     const administration: KeyAdministration = {
-      admins: [...props.keyAdmins],
+      admins: [...(props.keyAdmins ?? [])],
+      ...(props.deployerIsKeyAdmin === false ? {} : { deployer: deployerPrincipal(this) }),
       trustRoot: props.trustAccountRoot ?? false,
       removalPolicy,
     };

@@ -1,3 +1,4 @@
+import { API_STAGE } from '@kmsvault/core';
 import { WEB_CSP } from '@kmsvault/web';
 import {
   type aws_apigateway as apigw,
@@ -19,7 +20,10 @@ export interface WebVaultProps {
 /**
  * The web vault: a private S3 bucket behind CloudFront (origin access
  * control, HTTPS only, security headers), with the API under the same
- * origin at /v1/* and /.well-known/*, so the page's CSP can stay 'self'.
+ * origin, so the page's CSP can stay 'self': `/v1/*` goes to the API as it
+ * is (stage v1, then the resource), and `/.well-known/*` to the API under
+ * origin path `/v1`, so `/.well-known/jwks.json` at the root is the stage's
+ * `/v1/.well-known/jwks.json`.
  * The files are uploaded by the deploy workflow (`aws s3 sync` of
  * packages/web/dist/site), not by a custom resource.
  */
@@ -90,13 +94,13 @@ export class WebVault extends Construct {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
-    const apiBehavior: cloudfront.BehaviorOptions = {
-      origin: new origins.RestApiOrigin(props.api, { originPath: '' }),
+    const apiBehavior = (originPath: string): cloudfront.BehaviorOptions => ({
+      origin: new origins.RestApiOrigin(props.api, { originPath }),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-    };
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       defaultRootObject: 'index.html',
       defaultBehavior: {
@@ -105,7 +109,10 @@ export class WebVault extends Construct {
         responseHeadersPolicy: headers,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       },
-      additionalBehaviors: { '/v1/*': apiBehavior, '/.well-known/*': apiBehavior },
+      additionalBehaviors: {
+        [`/${API_STAGE}/*`]: apiBehavior(''),
+        '/.well-known/*': apiBehavior(`/${API_STAGE}`),
+      },
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true,
       logBucket: logs,

@@ -106,14 +106,14 @@ describe('Class: Vault', () => {
 
     it('binds user-key use to the encryption context and table-key use to DynamoDB', () => {
       const vaultStatements = keyStatements(template, stack, vault.vaultKey).filter(
-        (s) => s.Sid !== 'KeyAdministration' && s.Sid !== 'SecretsDescribesForHealth',
+        (s) => !s.Sid?.endsWith('KeyAdministration') && s.Sid !== 'SecretsDescribesForHealth',
       );
       for (const s of vaultStatements) {
         const purpose = s.Sid === 'AuthUsesServiceKeys' ? 'service-key' : 'user-key';
         expect(s.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': purpose } });
       }
       const tableStatements = keyStatements(template, stack, vault.tableKey).filter(
-        (s) => s.Sid !== 'KeyAdministration',
+        (s) => !s.Sid?.endsWith('KeyAdministration'),
       );
       for (const s of tableStatements) {
         expect(JSON.stringify(s.Condition)).toContain('kms:ViaService');
@@ -375,7 +375,11 @@ describe('Class: Vault', () => {
 
   describe('props validation', () => {
     it.each<[string, Partial<VaultProps>, RegExp]>([
-      ['keyAdmins is empty', { keyAdmins: [] }, /keyAdmins: got \[\]/],
+      [
+        'keyAdmins is empty and the deployer opted out',
+        { keyAdmins: [], deployerIsKeyAdmin: false },
+        /invalid Vault prop keyAdmins: got \[\]; with deployerIsKeyAdmin: false nobody could manage the keys/,
+      ],
       [
         'historyDepth is out of range',
         { historyDepth: 101 },
@@ -404,7 +408,11 @@ describe('Class: Vault', () => {
       ],
       ['the throttling rate is zero', { api: { throttlingRateLimit: 0 } }, /api.throttlingRateLimit: got 0/],
       ['the WAF rate is under 100', { api: { authRateLimit: 10 } }, /api.authRateLimit: got 10/],
-      ['the stage name has a slash', { api: { stageName: 'v1/x' } }, /api.stageName: got "v1\/x"/],
+      [
+        'the stage name is not the API version',
+        { api: { stageName: 'prod' } },
+        /invalid Vault prop api.stageName: got "prod"; the stage is the API version: only 'v1'/,
+      ],
       ['alarmEmail is not an address', { alarmEmail: 'nobody' }, /alarmEmail: got "nobody"/],
     ])('fails if %s', (_name, props, message) => {
       expect(() => synth(props)).toThrow(message);
@@ -484,26 +492,36 @@ describe('per-environment settings', () => {
     prod.resourceCountIs('AWS::WAFv2::WebACL', 1);
   });
 
-  it('lets dev tables go with the stack, without WAF', () => {
+  it('lets dev tables go with the stack, without WAF, and serves the web vault (the local stack runs it)', () => {
     const dev = templateOf('dev');
     dev.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
     dev.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     dev.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    dev.resourceCountIs('AWS::CloudFront::Distribution', 1);
   });
 
-  it('names the CDK deployment role and the configured roles as key administrators', () => {
-    const prod = templateOf('prod').toJSON();
-    const key = Object.values(
-      prod.Resources as Record<
+  it('names the KeyAdminArns parameter and the CDK deployment role as key administrators', () => {
+    const prod = templateOf('prod');
+    prod.hasParameter('KeyAdminArns', { Type: 'CommaDelimitedList', AllowedPattern: Match.anyValue() });
+    const keys = Object.values(
+      prod.findResources('AWS::KMS::Key') as Record<
         string,
-        { Type: string; Properties: { KeyPolicy: { Statement: Statement[] } } }
+        { Properties: { KeyPolicy: { Statement: Statement[] } } }
       >,
-    ).find((r) => r.Type === 'AWS::KMS::Key');
-    const admin = JSON.stringify(
-      key?.Properties.KeyPolicy.Statement.find((s) => s.Sid === 'KeyAdministration')?.Principal,
     );
-    expect(admin).toContain('role/cdk-hnb659fds-cfn-exec-role-333333333333-eu-west-1');
-    expect(admin).toContain('role/KmsvaultKeyAdmin');
+    expect(keys).toHaveLength(5);
+    for (const key of keys) {
+      const statements = key.Properties.KeyPolicy.Statement;
+      expect(statements.find((s) => s.Sid === 'KeyAdministration')?.Principal).toEqual({
+        AWS: { Ref: 'KeyAdminArns' },
+      });
+      expect(statements.find((s) => s.Sid === 'DeployerKeyAdministration')?.Principal).toEqual({
+        AWS: {
+          'Fn::Sub': `arn:\${AWS::Partition}:iam::333333333333:role/cdk-hnb659fds-cfn-exec-role-333333333333-eu-west-1`,
+        },
+      });
+    }
+    expect(JSON.stringify(prod.toJSON())).not.toContain('KmsvaultKeyAdmin');
   });
 
   it('fails with one clear error for an unknown environment or a missing setting', () => {
@@ -520,10 +538,6 @@ describe('per-environment settings', () => {
     );
     const noRegion = { y: { ...ENVIRONMENTS.dev, region: undefined } };
     expect(() => resolveEnvironment('y', {}, noRegion)).toThrow(/environment y: setting "region" is missing/);
-    const noAdmins = { z: { ...ENVIRONMENTS.dev, keyAdminRoleNames: [] } };
-    expect(() => resolveEnvironment('z', {}, noAdmins)).toThrow(
-      /environment z: setting "keyAdminRoleNames" is empty/,
-    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { type Credentials, credentialsPath, readCredentials, writeCredentials } from './config';
 import { CliError, EXIT, exitCodeFor } from './errors';
 import { withLock } from './lock';
+import { apiRequestUrl } from './url';
 
 export interface ApiResponse<T> {
   status: number;
@@ -21,6 +22,7 @@ export interface ApiResponse<T> {
 export class Client {
   private refreshing: Promise<boolean> | undefined;
 
+  /** @param apiUrl the API root, as checkApiUrl returns it */
   public constructor(
     public readonly apiUrl: string,
     private credentials: Credentials | undefined,
@@ -73,7 +75,7 @@ export class Client {
     auth: boolean,
   ): Promise<Response> {
     try {
-      return await fetch(new URL(path, this.apiUrl), {
+      return await fetch(apiRequestUrl(this.apiUrl, path), {
         method,
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),

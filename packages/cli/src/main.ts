@@ -11,7 +11,7 @@ import { importFile } from './import';
 import { readPassword, readStdin } from './input';
 import type { Io } from './io';
 import { add, edit, get, history, list, remove, restore, trash } from './secrets';
-import { checkApiUrl } from './url';
+import { checkApiUrl, sameApi } from './url';
 import { USAGE } from './usage';
 
 export type { Io } from './io';
@@ -52,7 +52,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     );
   }
   const apiUrl = checkApiUrl(given);
-  const client = new Client(apiUrl, stored && stored.apiUrl === apiUrl ? stored : undefined, io.env);
+  const client = new Client(apiUrl, stored && sameApi(stored.apiUrl, apiUrl) ? stored : undefined, io.env);
   const out = (human: string, machine: unknown) =>
     io.stdout.write(values.json ? `${JSON.stringify(machine)}\n` : `${human}\n`);
   const arg = (what: string) => {

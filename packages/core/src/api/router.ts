@@ -10,7 +10,7 @@ import {
   VaultError,
 } from '../domain/errors';
 import { type HttpResult, problemResult } from './http';
-import { routesFor } from './routes';
+import { resourcePathOf, routesFor } from './routes';
 import { DEPENDENCY_EVENT, INTEGRITY_EVENT, logIntegrityEvent } from './security-events';
 import type { FunctionName } from './types';
 
@@ -70,7 +70,8 @@ export function buildRouter(
     const handler = handlers[route.operationId];
     if (handler === undefined)
       throw new Error(`no handler for ${route.operationId} (${route.method} ${route.path})`);
-    const path = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1') as `/${string}`;
+    // API Gateway hands the function the path under the stage: /v1/secrets/x arrives as /secrets/x.
+    const path = resourcePathOf(route.path).replace(/\{([A-Za-z0-9_]+)\}/g, ':$1') as `/${string}`;
     app.route(
       async ({ event, params, context }) => {
         const apiEvent = event as unknown as ApiEvent;

@@ -163,7 +163,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   {
     operationId: 'getJwks',
     method: 'GET',
-    path: '/.well-known/jwks.json',
+    path: '/v1/.well-known/jwks.json',
     function: 'auth',
     auth: 'none',
     summary: 'The public keys that verify access tokens: the current one, then previous ones.',
@@ -352,4 +352,26 @@ export const ROUTES: readonly RouteDefinition[] = [
 
 export function routesFor(fn: RouteDefinition['function']): RouteDefinition[] {
   return ROUTES.filter((r) => r.function === fn);
+}
+
+/**
+ * The API version, which is also the REST API's stage name: a manifest path
+ * is the full public path `/v1/...`, and API Gateway serves it as stage `v1`
+ * plus the resource path after it.
+ */
+export const API_STAGE = 'v1';
+
+/**
+ * The resource path of a manifest path under the stage, as API Gateway shows
+ * it to a function (`event.path`, `event.resource`): `/v1/secrets/{id}` ->
+ * `/secrets/{id}`. Throws when the path is not under `/v1/`.
+ */
+export function resourcePathOf(path: string): `/${string}` {
+  const prefix = `/${API_STAGE}/`;
+  if (!path.startsWith(prefix) || path.length === prefix.length) {
+    throw new Error(
+      `route path ${JSON.stringify(path)} must start with ${prefix} (the stage is the API version)`,
+    );
+  }
+  return path.slice(prefix.length - 1) as `/${string}`;
 }

@@ -16,7 +16,10 @@ export interface RouteDefinition {
   /** Stable, unique; the OpenAPI operationId and the handler's key. */
   readonly operationId: string;
   readonly method: HttpMethod;
-  /** API Gateway path template, e.g. `/v1/secrets/{id}`. */
+  /**
+   * The full public path template, e.g. `/v1/secrets/{id}`: the stage (`v1`)
+   * then the API Gateway resource path (see resourcePathOf).
+   */
   readonly path: string;
   readonly function: FunctionName;
   readonly auth: RouteAuth;

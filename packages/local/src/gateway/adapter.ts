@@ -9,6 +9,7 @@ import {
   problemResult,
   type RouteDefinition,
   RouteMatcher,
+  resourcePathOf,
   ServiceUnavailableError,
   UnauthorizedError,
   VaultError,
@@ -103,7 +104,8 @@ export class ApiGatewayAdapter {
         `The ${route.function} function is not deployed.`,
       );
     }
-    const methodArn = `arn:aws:execute-api:${this.region}:${ACCOUNT_ID}:${API_ID}/${this.stage}/${route.method}${url.pathname}`;
+    // The manifest's /v1/... is stage v1 plus the resource path, as on execute-api.
+    const methodArn = `arn:aws:execute-api:${this.region}:${ACCOUNT_ID}:${API_ID}/${this.stage}/${route.method}${resourcePathOf(url.pathname)}`;
     const headers = singleHeaders(request.headers);
     const authorizer = route.auth === 'bearer' ? await this.authorize(headers, methodArn, requestId) : null;
     const event = this.event(request, url, route, pathParameters, headers, requestId, authorizer);
@@ -173,9 +175,10 @@ export class ApiGatewayAdapter {
     const text = isText(headers['content-type']) && isUtf8(request.body);
     const hasBody = request.body.length > 0;
     const now = Date.now();
+    const path = resourcePathOf(url.pathname);
     return {
-      resource: route.path,
-      path: url.pathname,
+      resource: resourcePathOf(route.path),
+      path,
       httpMethod: route.method,
       headers,
       multiValueHeaders: multiHeaders,
@@ -191,12 +194,12 @@ export class ApiGatewayAdapter {
         authorizer,
         protocol: 'HTTP/1.1',
         httpMethod: route.method,
-        path: `/${this.stage}${url.pathname}`,
+        path: `/${this.stage}${path}`,
         stage: this.stage,
         requestId,
         requestTimeEpoch: now,
         resourceId: route.operationId,
-        resourcePath: route.path,
+        resourcePath: resourcePathOf(route.path),
         identity: {
           accessKey: null,
           accountId: null,

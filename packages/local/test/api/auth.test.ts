@@ -194,7 +194,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
         const { body } = await login(user.username, user.password);
         const header = decodeProtectedHeader(body.accessToken);
         const claims = decodeJwt(body.accessToken);
-        const jwks = (await call<{ keys: JWK[] }>(url, '/.well-known/jwks.json')).body;
+        const jwks = (await call<{ keys: JWK[] }>(url, '/v1/.well-known/jwks.json')).body;
         expect(header).toEqual({ alg: 'ES256', typ: 'JWT', kid: jwks.keys[0]?.kid });
         expect(claims).toEqual({
           iss: 'kmsvault',
@@ -435,9 +435,9 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
       });
     });
 
-    describe('GET /.well-known/jwks.json', () => {
+    describe('GET /v1/.well-known/jwks.json', () => {
       it('lists the signing key as an ES256 JWK whose kid is its RFC 7638 thumbprint', async () => {
-        const res = await call<{ keys: JWK[] }>(url, '/.well-known/jwks.json');
+        const res = await call<{ keys: JWK[] }>(url, '/v1/.well-known/jwks.json');
         const key = res.body.keys[0] as JWK;
         expect(res.status).toBe(200);
         expect(res.headers['cache-control']).toBe('public, max-age=300');
@@ -448,7 +448,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
       it('verifies a login token with jose.createRemoteJWKSet pointed at the local JWKS URL', async () => {
         const user = await signup();
         const { body } = await login(user.username, user.password);
-        const jwks = createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`));
+        const jwks = createRemoteJWKSet(new URL(`${url}/v1/.well-known/jwks.json`));
         const { payload } = await jwtVerify(body.accessToken, jwks, {
           issuer: 'kmsvault',
           audience: 'kmsvault-api',
@@ -494,7 +494,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
         [
           'HS256 signed with the public key',
           async () => {
-            const jwks = (await call<{ keys: JWK[] }>(url, '/.well-known/jwks.json')).body;
+            const jwks = (await call<{ keys: JWK[] }>(url, '/v1/.well-known/jwks.json')).body;
             const input = `${b64({ alg: 'HS256', typ: 'JWT', kid: jwks.keys[0]?.kid })}.${b64(claims())}`;
             return `${input}.${createHmac('sha256', JSON.stringify(jwks.keys[0])).update(input).digest('base64url')}`;
           },

@@ -92,15 +92,21 @@ describe('Class: ApiGatewayAdapter', () => {
     expect(response.status).toBe(200);
     const event = events[0] as APIGatewayProxyEvent;
     expect(event).toMatchObject({
-      resource: '/v1/open/{name}',
-      path: '/v1/open/a%2Fb',
+      resource: '/open/{name}',
+      path: '/open/a%2Fb',
       httpMethod: 'POST',
       pathParameters: { name: 'a/b' },
       queryStringParameters: { x: '2', y: '3' },
       multiValueQueryStringParameters: { x: ['1', '2'], y: ['3'] },
       body: '{"k":1}',
       isBase64Encoded: false,
-      requestContext: { stage: 'v1', resourcePath: '/v1/open/{name}', httpMethod: 'POST', authorizer: null },
+      requestContext: {
+        stage: 'v1',
+        path: '/v1/open/a%2Fb',
+        resourcePath: '/open/{name}',
+        httpMethod: 'POST',
+        authorizer: null,
+      },
     });
     expect(event.headers['x-custom']).toBe('v');
   });
@@ -182,7 +188,7 @@ describe('Class: ApiGatewayAdapter', () => {
     expect(response.status).toBe(200);
     expect(seen).toEqual({
       token: 'Bearer tok',
-      arn: 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/GET/v1/closed/7',
+      arn: 'arn:aws:execute-api:us-east-1:111122223333:kmsvaultlocal/v1/GET/closed/7',
     });
     expect(events[0]?.requestContext.authorizer).toEqual({ principalId: 'user-1', userId: 'u-42' });
   });
