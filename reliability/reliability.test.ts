@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { buildOpenApi, ROUTES } from '@kmsvault/core';
 import { type LocalStack, startLocalStack } from '@kmsvault/local';
 import { call, captureStdout, type TestResponse } from '@kmsvault/local/testing';
@@ -55,7 +54,7 @@ describe('Reliability and abuse', () => {
         keyCacheMaxAgeMs: 0,
         loginBackoff: { freeAttempts: 100, accountFreeAttempts: 1000, baseSeconds: 1, maxSeconds: 5 },
       },
-      logger: new Logger({ serviceName: 'kmsvault-reliability', logLevel: 'INFO' }),
+      logLevel: 'INFO',
     });
     url = stack.info.apiUrl;
   });

@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { KmsJwsSigner, type PasswordStrategyName } from '@kmsvault/core';
 import {
@@ -48,7 +47,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
         inMemory: true,
         dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-auth-')),
         config: { passwordStrategy: strategy, scrypt: FAST_SCRYPT, loginBackoff: BACKOFF },
-        logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'DEBUG' }),
+        logLevel: 'DEBUG',
       });
       url = stack.info.apiUrl;
     });

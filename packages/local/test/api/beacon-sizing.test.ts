@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { SecretMetadata } from '@kmsvault/core';
 import { type LocalStack, startLocalStack } from '../../src/stack';
@@ -24,7 +23,7 @@ describe('Site beacons over HTTP', () => {
       inMemory: true,
       dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-beacons-')),
       config: { scrypt: FAST_SCRYPT },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'ERROR' }),
+      logLevel: 'ERROR',
     });
     const url = stack.info.apiUrl;
     const body = { username: `beacons-${process.pid}`, password: 'a long and unusual passphrase' };

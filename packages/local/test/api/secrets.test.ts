@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { buildOpenApi, type SecretMetadata as Meta, type Secret, wordlist } from '@kmsvault/core';
@@ -43,7 +42,7 @@ describe('Secrets API over HTTP', () => {
       inMemory: true,
       dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-secrets-')),
       config: { scrypt: FAST_SCRYPT, historyDepth: 3, trashRetentionDays: 7 },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'DEBUG' }),
+      logLevel: 'DEBUG',
     });
   });
 

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 import { call } from '../../src/testing';
@@ -22,7 +21,7 @@ describe('Usernames over HTTP', () => {
       inMemory: true,
       dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-usernames-')),
       config: { scrypt: FAST_SCRYPT },
-      logger: new Logger({ serviceName: 'kmsvault-test', logLevel: 'ERROR' }),
+      logLevel: 'ERROR',
     });
     url = stack.info.apiUrl;
   });

@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Vault, type VaultProps } from '@kmsvault/infra';
+import { App, aws_iam as iam, Stack } from 'aws-cdk-lib';
+import { WORKSPACE_ROOT } from '../../src/stack';
+
+/** The account and region of the test stacks (the dev environment's). */
+export const TEST_ACCOUNT = '111111111111';
+export const TEST_REGION = 'eu-west-1';
+
+/** A key administrator role that exists before the deploy (the local stack declares it). */
+export const LOCAL_KEY_ADMIN = `arn:aws:iam::${TEST_ACCOUNT}:role/kmsvault-local-key-admin`;
+
+export interface TestAssembly {
+  readonly dir: string;
+  readonly stackName: string;
+}
+
+/**
+ * A cloud assembly of one stack holding a `Vault` (and whatever `extend`
+ * adds), synthesized in this process as a platform team's app would be, with
+ * the workspace's feature flags (cdk.json) and the default synthesizer: what
+ * `cdk deploy` would deploy, for the local stack to run.
+ */
+export function synthTestAssembly(
+  name: string,
+  props: Partial<VaultProps> = {},
+  extend?: (stack: Stack, vault: Vault) => void,
+): TestAssembly {
+  const dir = mkdtempSync(join(tmpdir(), `kmsvault-assembly-${name}-`));
+  const cdkJson = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const app = new App({ outdir: dir, context: cdkJson.context ?? {} });
+  const stackName = `Kmsvault-${name}`;
+  const stack = new Stack(app, stackName, { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+  const vault = new Vault(stack, 'Vault', {
+    keyAdmins: [new iam.ArnPrincipal(LOCAL_KEY_ADMIN)],
+    webVault: false,
+    ...props,
+  });
+  extend?.(stack, vault);
+  app.synth();
+  return { dir, stackName };
+}
