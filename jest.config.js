@@ -22,6 +22,8 @@ module.exports = {
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   setupFiles: ['<rootDir>/jest/setup-env.js'],
+  // The dev stack's cloud assembly, synthesized once before the suites that run it.
+  globalSetup: '<rootDir>/jest/global-setup.ts',
   testTimeout: 60_000,
   // Two cores: one worker per core; the DynamoDB Local JVM takes the rest.
   maxWorkers: 2,

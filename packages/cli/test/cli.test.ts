@@ -168,7 +168,7 @@ describe('The kmsvault CLI, spawned against the local stack', () => {
   it('refreshes an expired access token silently and stores the new tokens', async () => {
     // Arrange: swap the stored access token for a properly signed but expired one.
     const stored = JSON.parse(readFileSync(credentialsFile(), 'utf8'));
-    const signer = new KmsJwsSigner({ kms: stack.kms, keyId: stack.config.keys.signing });
+    const signer = new KmsJwsSigner({ kms: stack.kmsAs('auth'), keyId: stack.config.keys.signing });
     const now = Math.floor(Date.now() / 1000);
     const sub = JSON.parse(Buffer.from(stored.accessToken.split('.')[1], 'base64url').toString()).sub;
     const expired = await signer.sign({

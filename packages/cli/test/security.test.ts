@@ -116,7 +116,7 @@ describe('The kmsvault CLI keeps secrets out of argv, refuses plain http, and ke
       Buffer.from(current.accessToken.split('.')[1] as string, 'base64url').toString(),
     );
     const now = Math.floor(Date.now() / 1000);
-    const signer = new KmsJwsSigner({ kms: stack.kms, keyId: stack.config.keys.signing });
+    const signer = new KmsJwsSigner({ kms: stack.kmsAs('auth'), keyId: stack.config.keys.signing });
     const expired = await signer.sign({ ...claims, iat: now - 3600, nbf: now - 3600, exp: now - 1800 });
     writeFileSync(credentialsFile(home), JSON.stringify({ ...current, accessToken: expired }), {
       mode: 0o600,

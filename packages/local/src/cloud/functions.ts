@@ -1,4 +1,4 @@
-import { configToEnv, configFromEnv, type FunctionName, type VaultConfig } from '@kmsvault/core';
+import { configFromEnv, configToEnv, type FunctionName, type VaultConfig } from '@kmsvault/core';
 import type { LocalPrincipal } from '../iam/types';
 import type { FunctionSpec } from '../lambda';
 import type { FunctionResource, LocalTemplate } from '../template/types';
@@ -10,7 +10,9 @@ export type VaultFunctionName = FunctionName | 'authorizer';
 export type ConfigOverrides = Partial<Omit<VaultConfig, 'tables' | 'keys'>>;
 
 /** Which of the template's functions is the auth, secrets or authorizer function. */
-export function vaultFunctions(template: LocalTemplate): Partial<Record<VaultFunctionName, FunctionResource>> {
+export function vaultFunctions(
+  template: LocalTemplate,
+): Partial<Record<VaultFunctionName, FunctionResource>> {
   const byName: Partial<Record<VaultFunctionName, FunctionResource>> = {};
   for (const fn of template.functions) {
     const service = fn.environment.POWERTOOLS_SERVICE_NAME?.replace(/^kmsvault-/, '');

@@ -37,7 +37,10 @@ export class StackIam implements LocalIam {
               sessionName: 'AWSCloudFormation',
             },
           ];
-    this.base = new LocalIamService({ account: assembly.account, preExisting: [...deployer, ...preExisting] });
+    this.base = new LocalIamService({
+      account: assembly.account,
+      preExisting: [...deployer, ...preExisting],
+    });
     this.plannedRoles = new Set(plannedRoleArns(assembly));
   }
 
@@ -65,7 +68,11 @@ export class StackIam implements LocalIam {
   }
 
   public principalExists(arn: string): boolean {
-    return this.plannedRoles.has(arn) || this.base.principalExists(arn) || (this.deployed?.principalExists(arn) ?? false);
+    return (
+      this.plannedRoles.has(arn) ||
+      this.base.principalExists(arn) ||
+      (this.deployed?.principalExists(arn) ?? false)
+    );
   }
 
   public authorize(request: AuthorizationRequest): AuthorizationDecision {

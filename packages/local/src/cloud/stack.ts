@@ -6,9 +6,9 @@ import { configFromEnv, type VaultConfig } from '@kmsvault/core';
 import { buildWeb } from '@kmsvault/web';
 import { localDynamoDbClient, localKmsClient } from '../clients';
 import { DynamoDbLocal, DynamoDbProxy, TtlSweeper } from '../dynamodb';
+import { CloudFrontDistribution, TemplateApiGateway, TemplateGatewayServer } from '../gateway';
 import { authenticate, type RoleDescription } from '../iam';
 import type { LocalPrincipal } from '../iam/types';
-import { CloudFrontDistribution, TemplateApiGateway, TemplateGatewayServer } from '../gateway';
 import { FileStateStore, KmsEmulatorServer, MemoryStateStore } from '../kms';
 import { FunctionPool, LocalInvoker, type LogSink } from '../lambda';
 import {
@@ -167,7 +167,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const pools = new Map<string, FunctionPool>();
     for (const fn of template.functions) {
       const principal = iam.principalForRole(fn.roleArn);
-      if (principal === undefined) throw new Error(`${fn.logicalId}: its role ${fn.roleArn} is not in the template`);
+      if (principal === undefined)
+        throw new Error(`${fn.logicalId}: its role ${fn.roleArn} is not in the template`);
       const extra = {
         ...overrideEnvironment(fn.environment, options.config ?? {}),
         ...(options.logLevel !== undefined ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
@@ -208,7 +209,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const byName = vaultFunctions(template);
     const auth = byName.auth;
-    if (auth === undefined) throw new Error(`${assembly.stackName}: no auth function (POWERTOOLS_SERVICE_NAME kmsvault-auth)`);
+    if (auth === undefined)
+      throw new Error(`${assembly.stackName}: no auth function (POWERTOOLS_SERVICE_NAME kmsvault-auth)`);
     const config = configFromEnv(auth.environment);
     const stage = apis[0]?.stageName;
     if (stage === undefined) throw new Error(`${assembly.stackName}: the template has no REST API stage`);
@@ -289,7 +291,11 @@ function parametersFor(
 ): Record<string, string> {
   const declared = (assembly.template.Parameters ?? {}) as Record<string, { Default?: unknown }>;
   const values: Record<string, string> = { ...given };
-  if ('KeyAdminArns' in declared && values.KeyAdminArns === undefined && declared.KeyAdminArns?.Default === undefined)
+  if (
+    'KeyAdminArns' in declared &&
+    values.KeyAdminArns === undefined &&
+    declared.KeyAdminArns?.Default === undefined
+  )
     values.KeyAdminArns = localKeyAdminArn(assembly.account);
   return values;
 }
@@ -311,7 +317,10 @@ function partitionKeys(template: LocalTemplate): (table: string, index?: string)
 }
 
 /** Every bucket origin of the distribution serves the web vault's files (the deploy workflow syncs them there). */
-function bucketDirs(distribution: LocalTemplate['distributions'][number], webDir: string): Record<string, string> {
+function bucketDirs(
+  distribution: LocalTemplate['distributions'][number],
+  webDir: string,
+): Record<string, string> {
   const dirs: Record<string, string> = {};
   for (const behavior of distribution.behaviors) {
     if (behavior.origin.kind === 'bucket') dirs[behavior.origin.bucketLogicalId] = webDir;

@@ -16,6 +16,7 @@ import {
 } from 'jose';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 import { call, captureStdout, kmsStats, resetKmsStats, type TestResponse } from '../../src/testing';
+import { strategyStack } from '../support/assembly';
 
 type Tokens = { accessToken: string; refreshToken: string; tokenType: string; expiresIn: number };
 type Problem = {
@@ -46,7 +47,8 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
       stack = await startLocalStack({
         inMemory: true,
         dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-auth-')),
-        config: { passwordStrategy: strategy, scrypt: FAST_SCRYPT, loginBackoff: BACKOFF },
+        config: { scrypt: FAST_SCRYPT, loginBackoff: BACKOFF },
+        ...strategyStack(strategy),
         logLevel: 'DEBUG',
       });
       url = stack.info.apiUrl;
@@ -481,7 +483,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
       beforeAll(async () => {
         const user = await signup();
         valid = (await login(user.username, user.password)).body;
-        signer = new KmsJwsSigner({ kms: stack.kms, keyId: stack.config.keys.signing });
+        signer = new KmsJwsSigner({ kms: stack.kmsAs('auth'), keyId: stack.config.keys.signing });
       });
 
       it('lets a valid token through (the control case)', async () => {

@@ -5,6 +5,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { clientGroup, keys, type PasswordStrategyName } from '@kmsvault/core';
 import type { LocalStack } from '../../src/stack';
 import { call, type captureStdout, FAST_SCRYPT, startTestStack, type TestStack } from '../../src/testing';
+import { strategyStack } from '../support/assembly';
 
 const BACKOFF = { freeAttempts: 5, accountFreeAttempts: 12, baseSeconds: 60, maxSeconds: 900 };
 const PASSWORD = 'the owner knows this one';
@@ -19,7 +20,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])('Login security (password s
   let suite: TestStack | undefined;
 
   beforeAll(async () => {
-    suite = await startTestStack('login', { passwordStrategy: strategy, loginBackoff: BACKOFF }, 'INFO');
+    suite = await startTestStack('login', { loginBackoff: BACKOFF }, 'INFO', strategyStack(strategy));
     ({ stack, logs } = suite);
   });
 
@@ -62,7 +63,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])('Login security (password s
         FAST_SCRYPT.keyLength,
         { N: FAST_SCRYPT.N, r: FAST_SCRYPT.r, p: FAST_SCRYPT.p },
       );
-      const rsaKey = await stack.kms.send(new GetPublicKeyCommand({ KeyId: stack.info.keys.password }));
+      const rsaKey = await stack.kmsAs('auth').send(new GetPublicKeyCommand({ KeyId: stack.info.keys.password }));
       const publicKey = createPublicKey({
         key: Buffer.from(rsaKey.PublicKey as Uint8Array),
         format: 'der',

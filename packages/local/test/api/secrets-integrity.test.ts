@@ -641,7 +641,7 @@ describe('Secrets API: integrity against a table writer', () => {
         heads,
         users: new UserRepository(documentClient(stack.dynamodb), table()),
         keyring: new UserKeyring({
-          kms: stack.kms,
+          kms: stack.kmsAs('secrets'),
           vaultKeyId: stack.config.keys.vault,
           cache: new KeyCache({ clearOnExit: false }),
         }),

@@ -126,7 +126,7 @@ describe('Session revocation and lifetimes', () => {
     // Arrange: tokens signed with the real key (what a leaked signing capability or a bad clock makes).
     const u = await user();
     const real = decodeJwt((await u.login()).accessToken);
-    const signer = new KmsJwsSigner({ kms: stack.kms, keyId: stack.config.keys.signing });
+    const signer = new KmsJwsSigner({ kms: stack.kmsAs('auth'), keyId: stack.config.keys.signing });
     const now = Math.floor(Date.now() / 1000);
     const future = await signer.sign({ ...real, iat: now + 3600, nbf: now, exp: now + 7200 });
     const old = await signer.sign({ ...real, iat: now - 3600, nbf: now - 3600, exp: now + 60 });

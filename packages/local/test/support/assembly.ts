@@ -44,3 +44,15 @@ export function synthTestAssembly(
   app.synth();
   return { dir, stackName };
 }
+
+let rsa: TestAssembly | undefined;
+
+/**
+ * The stack options that run a password strategy: the dev stack for hmac
+ * (its configuration), a synthesized Vault with an RSA password key for rsa.
+ */
+export function strategyStack(strategy: 'rsa' | 'hmac'): { assembly?: TestAssembly } {
+  if (strategy === 'hmac') return {};
+  rsa ??= synthTestAssembly('rsa', { passwordStrategy: 'rsa' });
+  return { assembly: rsa };
+}

@@ -1,0 +1,13 @@
+import { ensureAssembly } from '../packages/local/src/template/synth';
+import { WORKSPACE_ROOT } from '../packages/local/src/cloud/stack';
+
+/**
+ * Before any suite starts a local stack: the dev stack's cloud assembly is
+ * synthesized once (or found up to date), so parallel suites all run the
+ * same template and none of them pays for the synth.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const assembly = await ensureAssembly({ root: WORKSPACE_ROOT });
+  process.stdout.write(`\njest: dev stack assembly ${assembly.reason} (${Date.now() - started} ms)\n`);
+}
