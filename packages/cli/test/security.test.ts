@@ -97,7 +97,7 @@ describe('The kmsvault CLI keeps secrets out of argv, refuses plain http, and ke
     users += 1;
     const user = `cli-sec-${process.pid}-${users}`;
     const home = mkdtempSync(join(tmpdir(), 'kmsvault-cli-sec-home-'));
-    const signup = await fetch(`${stack.info.apiUrl}/v1/auth/signup`, {
+    const signup = await fetch(`${stack.info.apiUrl}/auth/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: user, password }),
@@ -124,7 +124,7 @@ describe('The kmsvault CLI keeps secrets out of argv, refuses plain http, and ke
   }
 
   const refreshWith = (refreshToken: string) =>
-    fetch(`${stack.info.apiUrl}/v1/auth/refresh`, {
+    fetch(`${stack.info.apiUrl}/auth/refresh`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refreshToken }),

@@ -76,9 +76,10 @@ const envSchema = z.object({
   SCRYPT_LOG_N: int(10, 20).default(DEFAULTS.scryptLogN),
   TOKEN_ISSUER: z.string().min(1).default(DEFAULTS.issuer),
   TOKEN_AUDIENCE: z.string().min(1).default(DEFAULTS.audience),
-  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(DEFAULTS.accessTtlSeconds),
-  REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 24 * 3600).default(DEFAULTS.refreshTtlSeconds),
-  SESSION_MAX_AGE_SECONDS: int(300, 365 * 24 * 3600).default(DEFAULTS.sessionMaxAgeSeconds),
+  // Lower bounds of 1 s: the local stack's tests run sessions of seconds through the same bundles.
+  ACCESS_TOKEN_TTL_SECONDS: int(1, 3600).default(DEFAULTS.accessTtlSeconds),
+  REFRESH_TOKEN_TTL_SECONDS: int(1, 90 * 24 * 3600).default(DEFAULTS.refreshTtlSeconds),
+  SESSION_MAX_AGE_SECONDS: int(1, 365 * 24 * 3600).default(DEFAULTS.sessionMaxAgeSeconds),
   REFRESH_GRACE_SECONDS: int(0, 300).default(DEFAULTS.refreshGraceSeconds),
   SESSION_CHECK_CACHE_SECONDS: int(0, 30).default(DEFAULTS.sessionCheckCacheSeconds),
   KEY_CACHE_MAX_AGE_SECONDS: int(0, 3600).default(DEFAULTS.keyCacheMaxAgeSeconds),

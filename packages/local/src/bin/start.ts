@@ -35,9 +35,22 @@ async function main(): Promise<void> {
     values['data-dir'] ??
     process.env.KMSVAULT_DATA_DIR ??
     `${process.env.INIT_CWD ?? process.cwd()}/.kmsvault`;
+  const started = Date.now();
   const stack = await startLocalStack({ dataDir, inMemory: values['in-memory'], port });
+  const { info } = stack;
+  if (info.notRun.length > 0) {
+    const byType = new Map<string, number>();
+    for (const r of info.notRun) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    process.stdout.write(
+      `not run locally (${info.notRun.length} resources; each with its reason in local.json): ${[...byType]
+        .map(([type, n]) => `${type} x${n}`)
+        .join(', ')}\n`,
+    );
+  }
   process.stdout.write(
-    `kmsvault local vault ready at ${stack.info.apiUrl} (state: ${values['in-memory'] ? 'in memory' : dataDir}; settings in ${stack.localJsonPath})\n`,
+    `kmsvault local vault ready at ${info.webUrl ?? info.apiUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+      `(API stage URL ${info.apiUrl}; template ${info.stackName}: ${info.template.assembly}; ` +
+      `state: ${values['in-memory'] ? 'in memory' : dataDir}; settings in ${stack.localJsonPath})\n`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -7,7 +7,10 @@ import type { FunctionResource, LocalTemplate } from '../template/types';
 export type VaultFunctionName = FunctionName | 'authorizer';
 
 /** Settings a local run may change on top of the template's (scrypt cost, backoff…), as environment variables. */
-export type ConfigOverrides = Partial<Omit<VaultConfig, 'tables' | 'keys'>>;
+export type ConfigOverrides = Partial<Omit<VaultConfig, 'tables' | 'keys' | 'tokens' | 'loginBackoff'>> & {
+  readonly tokens?: Partial<VaultConfig['tokens']>;
+  readonly loginBackoff?: Partial<VaultConfig['loginBackoff']>;
+};
 
 /** Which of the template's functions is the auth, secrets or authorizer function. */
 export function vaultFunctions(
@@ -29,7 +32,12 @@ export function overrideEnvironment(
   if (Object.keys(overrides).length === 0) return {};
   const base = configFromEnv(environment);
   const before = configToEnv(base);
-  const after = configToEnv({ ...base, ...overrides });
+  const after = configToEnv({
+    ...base,
+    ...overrides,
+    tokens: { ...base.tokens, ...overrides.tokens },
+    loginBackoff: { ...base.loginBackoff, ...overrides.loginBackoff },
+  });
   return Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k] !== v));
 }
 

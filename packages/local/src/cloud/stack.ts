@@ -53,6 +53,8 @@ export interface LocalStackOptions {
   readonly preExistingRoles?: readonly RoleDescription[];
   /** Settings on top of the template's (scrypt cost, backoff…), given to every function as environment variables. */
   readonly config?: ConfigOverrides;
+  /** Environment variables for one function on top of its template's (to break one, say). */
+  readonly functionEnvironment?: Partial<Record<VaultFunctionName, Readonly<Record<string, string>>>>;
   /** Function log level (POWERTOOLS_LOG_LEVEL). @default the template's */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Where the functions' log lines go. @default this process's stdout, prefixed with the function's name */
@@ -60,6 +62,9 @@ export interface LocalStackOptions {
   /** Workers per function before invocations queue. @default 4 */
   readonly maxWorkersPerFunction?: number;
 }
+
+/** Who a client acts as: a vault function's role, the deployer, or a role ARN of the template. */
+export type Principal = VaultFunctionName | 'deployer' | `arn:${string}`;
 
 export interface LocalStack {
   readonly info: LocalJson;
@@ -73,10 +78,10 @@ export interface LocalStack {
   /** DynamoDB Local directly, as the table's owner: what a table writer (or an attacker with write access) does. */
   readonly dynamodb: DynamoDBClient;
   readonly localJsonPath: string;
-  /** A KMS client acting as one of the vault's function roles (or the deployer). */
-  kmsAs(who: VaultFunctionName | 'deployer'): KMSClient;
-  /** A DynamoDB client through the authorizing proxy, acting as a function role. */
-  dynamodbAs(who: VaultFunctionName | 'deployer'): DynamoDBClient;
+  /** A KMS client acting as one of the vault's function roles, the deployer, or any role of the template (by ARN). */
+  kmsAs(who: Principal): KMSClient;
+  /** A DynamoDB client through the authorizing proxy, acting as that principal. */
+  dynamodbAs(who: Principal): DynamoDBClient;
   /** Stops DynamoDB Local (to inject an outage). */
   stopDynamoDb(): Promise<void>;
   /** Starts DynamoDB Local again on the same port and data directory. */
@@ -165,6 +170,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const endpoints = { region, kms: kmsServer.endpoint, dynamodb: proxy.endpoint };
     const pools = new Map<string, FunctionPool>();
+    const nameOf = new Map(
+      Object.entries(vaultFunctions(template)).map(([name, fn]) => [fn.logicalId, name]),
+    );
     for (const fn of template.functions) {
       const principal = iam.principalForRole(fn.roleArn);
       if (principal === undefined)
@@ -172,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const extra = {
         ...overrideEnvironment(fn.environment, options.config ?? {}),
         ...(options.logLevel !== undefined ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
+        ...(options.functionEnvironment?.[nameOf.get(fn.logicalId) as VaultFunctionName] ?? {}),
       };
       pools.set(
         fn.logicalId,
@@ -239,9 +248,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const localJsonPath = join(dataDir, 'local.json');
     if (options.writeLocalJson ?? true) writeLocalJson(localJsonPath, info);
 
-    const principalOf = (who: VaultFunctionName | 'deployer'): LocalPrincipal => {
+    const principalOf = (who: Principal): LocalPrincipal => {
       if (who === 'deployer') return iam.deployer;
-      const fn = byName[who];
+      if (who.startsWith('arn:')) {
+        const principal = iam.principalForRole(who);
+        if (principal === undefined) throw new Error(`no role ${who} in the local cloud`);
+        return principal;
+      }
+      const fn = byName[who as VaultFunctionName];
       if (fn === undefined) throw new Error(`the template has no ${who} function`);
       return iam.principalForRole(fn.roleArn) as LocalPrincipal;
     };

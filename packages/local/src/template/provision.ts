@@ -118,7 +118,14 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<LocalT
     const handler = HANDLERS[r.type];
     let physical: ResolvedResource;
     if (handler !== undefined) {
-      physical = await handler(ctx, { ...r, resolved });
+      try {
+        physical = await handler(ctx, { ...r, resolved });
+      } catch (err) {
+        // As CloudFormation's stack events: the resource that failed, and what the service said.
+        if (err instanceof TemplateError) throw err;
+        const { name, message } = err as Error;
+        throw new TemplateError(r.logicalId, `${r.type} failed to create: ${name}: ${message}`);
+      }
     } else {
       physical = placeholderResource(environment, r.logicalId, r.type);
       collected.unsupported.push({ logicalId: r.logicalId, type: r.type, reason: notRunReason(r.type) });

@@ -43,7 +43,7 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'test', 'cdk.out', 'covera
 /**
  * A cloud assembly for `stackName` in `outdir`: reused when it was made by
  * this function from the sources as they are now (a SHA-256 over infra/**,
- * packages/*\/src/**, the package manifests, pnpm-lock.yaml and cdk.json,
+ * packages/*\/src/** but the local cloud's and the CLI's, the package manifests, pnpm-lock.yaml and cdk.json,
  * stamped in the outdir), else synthesized with the workspace's CDK CLI.
  * Concurrent callers (parallel jest workers) take turns through a lock file,
  * so one synth runs and the others reuse its result.
@@ -102,6 +102,8 @@ function stackInManifest(outdir: string, stackName: string): boolean {
 }
 
 /** SHA-256 over the relative path and bytes of every source file the assembly is built from. */
+const NOT_IN_THE_APP = new Set(['local', 'cli']);
+
 export function hashSources(root: string, extra: unknown = {}): string {
   const files: string[] = [];
   for (const file of ['cdk.json', 'pnpm-lock.yaml', 'package.json']) {
@@ -111,7 +113,8 @@ export function hashSources(root: string, extra: unknown = {}): string {
   const packages = join(root, 'packages');
   if (existsSync(packages)) {
     for (const entry of readdirSync(packages, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
+      // The local cloud and the CLI are not in the app: changing them does not change the template.
+      if (!entry.isDirectory() || NOT_IN_THE_APP.has(entry.name)) continue;
       const pkg = join(packages, entry.name);
       if (existsSync(join(pkg, 'package.json'))) files.push(join(pkg, 'package.json'));
       walk(join(pkg, 'src'), files);

@@ -198,7 +198,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
         const jwks = (await call<{ keys: JWK[] }>(url, '/v1/.well-known/jwks.json')).body;
         expect(header).toEqual({ alg: 'ES256', typ: 'JWT', kid: jwks.keys[0]?.kid });
         expect(claims).toEqual({
-          iss: 'kmsvault',
+          iss: stack.config.tokens.issuer,
           aud: 'kmsvault-api',
           sub: user.userId,
           sid: expect.any(String),
@@ -449,9 +449,9 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
       it('verifies a login token with jose.createRemoteJWKSet pointed at the local JWKS URL', async () => {
         const user = await signup();
         const { body } = await login(user.username, user.password);
-        const jwks = createRemoteJWKSet(new URL(`${url}/v1/.well-known/jwks.json`));
+        const jwks = createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`));
         const { payload } = await jwtVerify(body.accessToken, jwks, {
-          issuer: 'kmsvault',
+          issuer: stack.config.tokens.issuer,
           audience: 'kmsvault-api',
           algorithms: ['ES256'],
         });
@@ -466,7 +466,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
       const claims = (o: Record<string, unknown> = {}) => {
         const now = Math.floor(Date.now() / 1000);
         return {
-          iss: 'kmsvault',
+          iss: stack.config.tokens.issuer,
           aud: 'kmsvault-api',
           sub: valid ? decodeJwt(valid.accessToken).sub : 'x',
           sid: 's',

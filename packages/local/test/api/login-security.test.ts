@@ -1,6 +1,6 @@
 import { constants, createPublicKey, publicEncrypt, randomBytes, scryptSync } from 'node:crypto';
 import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { clientGroup, keys, type PasswordStrategyName } from '@kmsvault/core';
 import type { LocalStack } from '../../src/stack';
@@ -63,7 +63,17 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])('Login security (password s
         FAST_SCRYPT.keyLength,
         { N: FAST_SCRYPT.N, r: FAST_SCRYPT.r, p: FAST_SCRYPT.p },
       );
-      const rsaKey = await stack.kmsAs('auth').send(new GetPublicKeyCommand({ KeyId: stack.info.keys.password }));
+      // Every public key: the deployment's RSA password key under rsa; under hmac it has none, so the
+      // attacker brings an RSA key of their own.
+      const rsaKeyId =
+        strategy === 'rsa'
+          ? stack.info.keys.password
+          : ((
+              await stack.kms.send(new CreateKeyCommand({ KeySpec: 'RSA_3072', KeyUsage: 'ENCRYPT_DECRYPT' }))
+            ).KeyMetadata?.KeyId as string);
+      const rsaKey = await (strategy === 'rsa' ? stack.kmsAs('auth') : stack.kms).send(
+        new GetPublicKeyCommand({ KeyId: rsaKeyId }),
+      );
       const publicKey = createPublicKey({
         key: Buffer.from(rsaKey.PublicKey as Uint8Array),
         format: 'der',

@@ -1,16 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultConfig, KmsJwsSigner } from '@kmsvault/core';
+import { KmsJwsSigner } from '@kmsvault/core';
 import { decodeJwt } from 'jose';
 import type { LocalStack } from '../../src/stack';
 import { call, startTestStack, type TestStack } from '../../src/testing';
 
-const DEFAULT_TOKENS = defaultConfig({
-  tables: { vault: 'unused', idempotency: 'unused' },
-  keys: { vault: 'unused', password: 'unused', signing: 'unused' },
-}).tokens;
 /** Short lifetimes, so that revocation and expiry show within seconds. */
 const TOKENS = {
-  ...DEFAULT_TOKENS,
   accessTtlSeconds: 4,
   sessionCheckCacheSeconds: 1,
   sessionMaxAgeSeconds: 8,

@@ -43,7 +43,9 @@ describe('Web vault in Chromium', () => {
       ],
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.info.apiUrl });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: stack.info.webUrl as string,
+    });
     page = await context.newPage();
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
@@ -74,7 +76,7 @@ describe('Web vault in Chromium', () => {
     const newPassword = 'the library of babel again';
 
     // --- sign up: errors first, then success, all by keyboard -------------------
-    const response = await page.goto(stack.info.apiUrl);
+    const response = await page.goto(stack.info.webUrl as string);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await expect(page.getByRole('heading', { name: 'Log in' }).isVisible()).resolves.toBe(true);
     await screen('01-login');

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { defaultConfig } from '@kmsvault/core';
 import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 
@@ -38,16 +37,12 @@ describe('Web vault sessions in Chromium, with one-second access tokens', () => 
   const password = 'a garden of forking paths';
 
   beforeAll(async () => {
-    const defaults = defaultConfig({
-      tables: { vault: 'unused', idempotency: 'unused' },
-      keys: { vault: 'unused', password: 'unused', signing: 'unused' },
-    });
     stack = await startLocalStack({
       inMemory: true,
       dataDir: mkdtempSync(join(tmpdir(), 'kmsvault-web-session-')),
       config: {
         scrypt: { N: 2 ** 12, r: 8, p: 1, keyLength: 32 },
-        tokens: { ...defaults.tokens, accessTtlSeconds: 1 },
+        tokens: { accessTtlSeconds: 1 },
       },
     });
     browser = await chromium.launch({
@@ -68,7 +63,7 @@ describe('Web vault sessions in Chromium, with one-second access tokens', () => 
       const authorization = r.headers().authorization;
       if (authorization !== undefined) lastAccessToken = authorization;
     });
-    await page.goto(stack.info.apiUrl);
+    await page.goto(stack.info.webUrl as string);
   });
 
   afterAll(async () => {
@@ -80,7 +75,7 @@ describe('Web vault sessions in Chromium, with one-second access tokens', () => 
 
   /** Calls the API from the test (not the page). */
   async function api<T>(path: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${stack.info.apiUrl}${path}`, {
+    const res = await fetch(new URL(path, stack.info.apiUrl), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
