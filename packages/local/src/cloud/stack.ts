@@ -57,7 +57,7 @@ export interface LocalStackOptions {
   readonly functionEnvironment?: Partial<Record<VaultFunctionName, Readonly<Record<string, string>>>>;
   /** Function log level (POWERTOOLS_LOG_LEVEL). @default the template's */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** Where the functions' log lines go. @default this process's stdout, prefixed with the function's name */
+  /** Where the functions' log lines go. @default this process's stdout: JSON lines as they are, others prefixed with the function's name */
   readonly functionLogs?: LogSink;
   /** Workers per function before invocations queue. @default 4 */
   readonly maxWorkersPerFunction?: number;
@@ -220,7 +220,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const auth = byName.auth;
     if (auth === undefined)
       throw new Error(`${assembly.stackName}: no auth function (POWERTOOLS_SERVICE_NAME kmsvault-auth)`);
-    const config = configFromEnv(auth.environment);
+    const config = configFromEnv({
+      ...auth.environment,
+      ...overrideEnvironment(auth.environment, options.config ?? {}),
+      ...(options.functionEnvironment?.auth ?? {}),
+    });
     const stage = apis[0]?.stageName;
     if (stage === undefined) throw new Error(`${assembly.stackName}: the template has no REST API stage`);
     const info: LocalJson = {
@@ -344,5 +348,8 @@ function bucketDirs(
 
 /** Function logs on this process's stdout, one line each, prefixed with the function's name. */
 const stdoutSink: LogSink = (entry) => {
-  process.stdout.write(`[${entry.functionName}] ${entry.line}\n`);
+  // A function's JSON log line is written as Lambda sends it to CloudWatch (it names its service);
+  // anything else (a crash, the local stack's own note) says which function it came from.
+  const json = entry.line.startsWith('{');
+  process.stdout.write(json ? `${entry.line}\n` : `[${entry.functionName}] ${entry.line}\n`);
 };

@@ -129,7 +129,14 @@ async function invoke(message) {
     logInvokeError(requestId, error);
     reply = { type: 'error', requestId, ...describe(error) };
   }
+  // Lambda ends each invocation's log with an END line; here it also tells the parent that every
+  // line the invocation wrote is in the pipe before the answer, so no log line trails the response.
+  await Promise.all([endLine(process.stdout, requestId), endLine(process.stderr, requestId)]);
   await send(reply);
+}
+
+function endLine(stream, requestId) {
+  return new Promise((resolve) => stream.write(`END RequestId: ${requestId}\n`, () => resolve()));
 }
 
 process.on('message', (message) => {

@@ -4,6 +4,9 @@ import { createInterface } from 'node:readline';
 import type { LogSink } from './logs';
 import type { FunctionSpec, InvocationResult } from './types';
 
+/** The line Lambda's runtime writes when an invocation ends; the worker writes it to both streams. */
+const END_LINE = /^END RequestId: ([\w-]+)$/;
+
 /** The worker runtime script, run by plain `node`. */
 export const RUNTIME_SCRIPT = join(__dirname, 'runtime.cjs');
 
@@ -64,6 +67,10 @@ export class Worker {
   public readonly exited: Promise<void>;
   private readonly child: ChildProcess;
   private pending: Pending | undefined;
+  /** The pending invocation's result, held until its END lines arrive. */
+  private result: InvocationResult | undefined;
+  /** The request id of the last END line seen on each stream. */
+  private readonly ended = { stdout: '', stderr: '' };
   private initOutcome: InitOutcome | undefined;
   private exitDescription: string | undefined;
   private stopping: Promise<void> | undefined;
@@ -86,9 +93,15 @@ export class Worker {
     for (const stream of ['stdout', 'stderr'] as const) {
       const input = this.child[stream];
       if (input === null) continue;
-      createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
-        sink({ logicalId: spec.logicalId, functionName: spec.functionName, stream, line }),
-      );
+      createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+        const end = END_LINE.exec(line);
+        if (end === null) {
+          sink({ logicalId: spec.logicalId, functionName: spec.functionName, stream, line });
+          return;
+        }
+        this.ended[stream] = end[1] as string;
+        this.answerWhenLogged();
+      });
     }
     let settleInit: (outcome: InitOutcome) => void = () => {};
     const initTimer = setTimeout(() => {
@@ -135,7 +148,7 @@ export class Worker {
       else if (message.type === 'init-error') {
         settleInit({ ok: false, errorName: message.errorName, errorMessage: message.errorMessage });
       } else if (message.requestId === this.pending?.requestId) {
-        this.settle(
+        this.answerWhenLogged(
           message.type === 'result'
             ? { ok: true, payload: JSON.parse(message.payload) as unknown }
             : {
@@ -211,10 +224,24 @@ export class Worker {
     return { ok: false, errorType: 'Runtime', errorName: 'Runtime.ExitError', errorMessage };
   }
 
+  /**
+   * Answers the invocation once its result has come and its END line has
+   * come through stdout and stderr, so every log line it wrote was passed on first.
+   */
+  private answerWhenLogged(result?: InvocationResult): void {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    if (result !== undefined) this.result = result;
+    if (this.result === undefined) return;
+    if (this.ended.stdout !== pending.requestId || this.ended.stderr !== pending.requestId) return;
+    this.settle(this.result);
+  }
+
   private settle(result: InvocationResult): void {
     const pending = this.pending;
     if (pending === undefined) return;
     this.pending = undefined;
+    this.result = undefined;
     clearTimeout(pending.timer);
     pending.resolve(result);
   }

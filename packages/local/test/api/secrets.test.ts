@@ -717,7 +717,7 @@ describe('Secrets API over HTTP', () => {
 
     it('logs no plaintext secret, password or token', () => {
       const all = logs.text();
-      expect(all).toContain('kmsvault-test');
+      expect(all).toContain('"service":"kmsvault-secrets"');
       expect(all).not.toContain(MARK);
       for (const token of tokens) expect(all).not.toContain(token);
     });
