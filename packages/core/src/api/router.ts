@@ -10,7 +10,7 @@ import {
   VaultError,
 } from '../domain/errors';
 import { type HttpResult, problemResult } from './http';
-import { resourcePathOf, routesFor } from './routes';
+import { API_STAGE, resourcePathOf, routesFor } from './routes';
 import { DEPENDENCY_EVENT, INTEGRITY_EVENT, logIntegrityEvent } from './security-events';
 import type { FunctionName } from './types';
 
@@ -102,7 +102,8 @@ export function buildRouter(
       logIntegrityEvent(logger, {
         ...callerIdOf(event),
         ...itemKeyOf(params),
-        ...(route === null ? {} : { route }),
+        // The router sees the path under the stage; operators read the public path (`GET /v1/secrets/:id`).
+        ...(route === null ? {} : { route: route.replace(' /', ` /${API_STAGE}/`) }),
         reason: classified.message,
         ...requestIdField(requestIdOf(event)),
       });

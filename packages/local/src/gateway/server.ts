@@ -123,7 +123,7 @@ export class LocalApiServer {
  * 431 for a request line and headers over Node's 16 KB limit, 408 when the
  * request did not arrive in time, 400 for malformed HTTP.
  */
-function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+export function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (!socket.writable || err.code === 'ECONNRESET') {
     socket.destroy();
     return;

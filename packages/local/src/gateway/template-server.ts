@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, urlOf } from '../ports';
 import type { CloudFrontDistribution } from './cloudfront';
+import { clientError } from './server';
 import { forbidden, MAX_REQUEST_BYTES, type TemplateApiGateway } from './template-api';
 import type { GatewayRequest, HttpResponse } from './types';
 
@@ -38,6 +39,8 @@ export class TemplateGatewayServer {
         res.end();
       });
     });
+    // Malformed HTTP and oversized headers never reach API Gateway or CloudFront: answer as problem+json.
+    this.server.on('clientError', clientError);
   }
 
   /** Resolves with the base URL, `http://127.0.0.1:PORT`. */
