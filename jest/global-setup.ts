@@ -1,5 +1,5 @@
-import { ensureAssembly } from '../packages/local/src/template/synth';
 import { WORKSPACE_ROOT } from '../packages/local/src/cloud/stack';
+import { ensureAssembly } from '../packages/local/src/template/synth';
 
 /**
  * Before any suite starts a local stack: the dev stack's cloud assembly is
