@@ -2,7 +2,6 @@ export { ApiGatewayAdapter, type ApiGatewayAdapterOptions, MAX_PAYLOAD_BYTES } f
 export { CloudFrontDistribution, type CloudFrontDistributionOptions, patternMatches } from './cloudfront';
 export { FAILURES, type GatewayFailure, GatewayResponder, type ResponseContext } from './gateway-responses';
 export { type PolicyDecision, policyDecision } from './policy';
-export { LocalApiServer, type LocalApiServerOptions } from './server';
 export {
   INTEGRATION_TIMEOUT_MS,
   MAX_REQUEST_BYTES,

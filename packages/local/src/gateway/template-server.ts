@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, urlOf } from '../ports';
+import { clientError } from './client-error';
 import type { CloudFrontDistribution } from './cloudfront';
-import { clientError } from './server';
 import { forbidden, MAX_REQUEST_BYTES, type TemplateApiGateway } from './template-api';
 import type { GatewayRequest, HttpResponse } from './types';
 

@@ -1,12 +1,6 @@
 import type { RouteDefinition } from '@kmsvault/core';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from 'aws-lambda';
-import {
-  ApiGatewayAdapter,
-  LocalApiServer,
-  MAX_PAYLOAD_BYTES,
-  type ProxyHandler,
-  type TokenAuthorizer,
-} from '../../src/gateway';
+import { ApiGatewayAdapter, type ProxyHandler, type TokenAuthorizer } from '../../src/gateway';
 
 const routes: RouteDefinition[] = [
   {
@@ -235,32 +229,6 @@ describe('Class: ApiGatewayAdapter', () => {
       headers: { etag: '"3"', 'set-cookie': ['a=1', 'b=2'] },
       body: Buffer.from('bin'),
     });
-  });
-});
-
-describe('Class: LocalApiServer', () => {
-  it('answers 413 for a payload over 10 MB and serves requests under it', async () => {
-    // Arrange
-    const { adapter } = setup();
-    const server = new LocalApiServer({ adapter });
-    const url = await server.start();
-
-    try {
-      // Act
-      const tooLarge = await fetch(`${url}/v1/open/x`, {
-        method: 'POST',
-        body: Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 97),
-      });
-      const fits = await fetch(`${url}/v1/open/x`, { method: 'POST', body: Buffer.alloc(1024, 97) });
-
-      // Assert
-      expect(tooLarge.status).toBe(413);
-      expect(await tooLarge.json()).toMatchObject({ code: 'payload_too_large' });
-      expect(fits.status).toBe(200);
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    } finally {
-      await server.stop();
-    }
   });
 });
 
