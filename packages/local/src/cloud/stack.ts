@@ -10,7 +10,7 @@ import { CloudFrontDistribution, TemplateApiGateway, TemplateGatewayServer } fro
 import { authenticate, type RoleDescription } from '../iam';
 import type { LocalPrincipal } from '../iam/types';
 import { FileStateStore, KmsEmulatorServer, MemoryStateStore } from '../kms';
-import { FunctionPool, LocalInvoker, type LogSink } from '../lambda';
+import { FunctionPool, LocalInvoker, type LogSink, stdoutSink } from '../lambda';
 import {
   type AssemblyStack,
   ensureAssembly,
@@ -29,6 +29,7 @@ import {
 } from './functions';
 import { type LocalJson, writeLocalJson } from './local-json';
 import { localKeyAdminArn, StackIam } from './stack-iam';
+import { bucketDirs, parametersFor, partitionKeys } from './wiring';
 
 /** The workspace root: cdk.json, infra/ and packages/ live here. */
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -301,55 +302,3 @@ async function resolveAssembly(
   const ensured = await ensureAssembly({ root: WORKSPACE_ROOT });
   return { assembly: readAssembly(ensured.outdir), assemblyNote: ensured.reason };
 }
-
-/** The caller's parameter values, with the local key administrator for a `KeyAdminArns` the caller leaves out. */
-function parametersFor(
-  assembly: AssemblyStack,
-  given: Readonly<Record<string, string>> = {},
-): Record<string, string> {
-  const declared = (assembly.template.Parameters ?? {}) as Record<string, { Default?: unknown }>;
-  const values: Record<string, string> = { ...given };
-  if (
-    'KeyAdminArns' in declared &&
-    values.KeyAdminArns === undefined &&
-    declared.KeyAdminArns?.Default === undefined
-  )
-    values.KeyAdminArns = localKeyAdminArn(assembly.account);
-  return values;
-}
-
-/** Each table's (and index's) partition key attribute, for the proxy's `dynamodb:LeadingKeys`. */
-function partitionKeys(template: LocalTemplate): (table: string, index?: string) => string | undefined {
-  return (tableName, indexName) => {
-    const table = template.tables.find((t) => t.tableName === tableName);
-    if (table === undefined) return undefined;
-    const input = table.createTableInput;
-    const schema =
-      indexName === undefined
-        ? input.KeySchema
-        : [...(input.GlobalSecondaryIndexes ?? []), ...(input.LocalSecondaryIndexes ?? [])].find(
-            (i) => i.IndexName === indexName,
-          )?.KeySchema;
-    return schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
-  };
-}
-
-/** Every bucket origin of the distribution serves the web vault's files (the deploy workflow syncs them there). */
-function bucketDirs(
-  distribution: LocalTemplate['distributions'][number],
-  webDir: string,
-): Record<string, string> {
-  const dirs: Record<string, string> = {};
-  for (const behavior of distribution.behaviors) {
-    if (behavior.origin.kind === 'bucket') dirs[behavior.origin.bucketLogicalId] = webDir;
-  }
-  return dirs;
-}
-
-/** Function logs on this process's stdout, one line each, prefixed with the function's name. */
-const stdoutSink: LogSink = (entry) => {
-  // A function's JSON log line is written as Lambda sends it to CloudWatch (it names its service);
-  // anything else (a crash, the local stack's own note) says which function it came from.
-  const json = entry.line.startsWith('{');
-  process.stdout.write(json ? `${entry.line}\n` : `[${entry.functionName}] ${entry.line}\n`);
-};

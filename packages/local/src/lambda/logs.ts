@@ -14,3 +14,11 @@ export type LogSink = (entry: FunctionLogLine) => void;
 export const stderrSink: LogSink = (entry) => {
   process.stderr.write(`[${entry.functionName}] ${entry.line}\n`);
 };
+
+/** Function logs on this process's stdout, one line each, prefixed with the function's name. */
+export const stdoutSink: LogSink = (entry) => {
+  // A function's JSON log line is written as Lambda sends it to CloudWatch (it names its service);
+  // anything else (a crash, the local stack's own note) says which function it came from.
+  const json = entry.line.startsWith('{');
+  process.stdout.write(json ? `${entry.line}\n` : `[${entry.functionName}] ${entry.line}\n`);
+};
