@@ -145,7 +145,7 @@ describe('Function: loadTemplate (keys across restarts)', () => {
   let client: KMSClient;
   let dir: string;
 
-  const template = (sid: string, extra: Record<string, unknown> = {}) => ({
+  const template = (sid: string, extra: Record<string, unknown> = {}, aliasName = 'alias/test') => ({
     Resources: {
       Key: {
         Type: 'AWS::KMS::Key',
@@ -153,7 +153,7 @@ describe('Function: loadTemplate (keys across restarts)', () => {
       },
       Alias: {
         Type: 'AWS::KMS::Alias',
-        Properties: { AliasName: 'alias/test', TargetKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } },
+        Properties: { AliasName: aliasName, TargetKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } },
       },
     },
     Outputs: { KeyId: { Value: { Ref: 'Key' } } },
@@ -195,7 +195,8 @@ describe('Function: loadTemplate (keys across restarts)', () => {
 
     const respec = new RecordingKeyProvider(new SdkKeyProvider(client));
     const fourth = await load(
-      template('Two', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }),
+      // KMS refuses to move an alias to a key of another type, so the new key gets a new alias.
+      template('Two', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }, 'alias/test-hmac'),
       respec,
     );
 
@@ -211,7 +212,8 @@ describe('Function: loadTemplate (keys across restarts)', () => {
     expect(fourth.keys[0]?.keyId).not.toBe(firstKey?.keyId);
     expect(respec.calls).toEqual(['createKey', 'ensureAlias']);
     const { Aliases } = await client.send(new ListAliasesCommand({}));
-    expect(Aliases?.find((a) => a.AliasName === 'alias/test')?.TargetKeyId).toBe(fourth.keys[0]?.keyId);
+    expect(Aliases?.find((a) => a.AliasName === 'alias/test-hmac')?.TargetKeyId).toBe(fourth.keys[0]?.keyId);
+    expect(Aliases?.find((a) => a.AliasName === 'alias/test')?.TargetKeyId).toBe(firstKey?.keyId);
   });
 
   it('creates the key again when the emulator no longer has it', async () => {

@@ -49,6 +49,8 @@ describe('Function: loadTemplate (the synthesized dev stack)', () => {
     loadTemplate({
       assemblyDir,
       statePath: join(stateDir, 'stack-state.json'),
+      // Deploy-time key administrators (the dev stack's KeyAdminArns has no default).
+      parameters: { KeyAdminArns: 'arn:aws:iam::111111111111:role/kmsvault-local-key-admin' },
       keys: new SdkKeyProvider(kmsClient),
       tables: new SdkTableProvider(dynamoClient),
     });
