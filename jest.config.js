@@ -24,7 +24,9 @@ module.exports = {
   setupFiles: ['<rootDir>/jest/setup-env.js'],
   // The dev stack's cloud assembly, synthesized once before the suites that run it.
   globalSetup: '<rootDir>/jest/global-setup.ts',
-  testTimeout: 60_000,
+  // Suites start the template-driven stack in beforeAll: worker processes, DynamoDB Local, and for a custom
+  // Vault an in-process synth; on a loaded 2-core machine that can take over a minute.
+  testTimeout: 180_000,
   // Two cores: one worker per core; the DynamoDB Local JVM takes the rest.
   maxWorkers: 2,
 };
