@@ -24,8 +24,9 @@ export function restApi(
   const corsOrigins = [...(options.corsOrigins ?? [])];
   const api = new apigw.RestApi(scope, 'Api', {
     description: 'kmsvault API',
-    cloudWatchRole: true,
-    cloudWatchRoleRemovalPolicy: removalPolicy,
+    // The account-wide logging role is not this stack's to own unless asked (see VaultApiOptions).
+    cloudWatchRole: options.manageAccountCloudWatchRole === true,
+    ...(options.manageAccountCloudWatchRole === true ? { cloudWatchRoleRemovalPolicy: removalPolicy } : {}),
     endpointTypes: [apigw.EndpointType.REGIONAL],
     deployOptions: {
       // The stage is the API version: manifest path /v1/x is stage v1, resource /x.
@@ -88,12 +89,13 @@ export function restApi(
     'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
     'CloudWatch Logs encrypts at rest; access logs hold no caller identity or body',
   );
-  const cloudWatchRole = api.node.findChild('CloudWatchRole');
-  acknowledge(
-    cloudWatchRole,
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-    'the account-level API Gateway logging role; AWS documents this managed policy for it',
-  );
+  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+  if (cloudWatchRole !== undefined)
+    acknowledge(
+      cloudWatchRole,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'the account-level API Gateway logging role; AWS documents this managed policy for it',
+    );
   acknowledge(
     api,
     'AwsSolutions-APIG2',
@@ -129,9 +131,14 @@ export function restApi(
     // session itself (one GetItem per session, reused for at most 10 s in the function).
     resultsCacheTtl: Duration.seconds(0),
   });
+  // One invoke permission per function for the whole API (any stage, method and path of this
+  // API, console test invocations included) rather than two per method: the function policy
+  // (20 KB at most) no longer grows with the routes.
+  const integration = (fn: nodejs.NodejsFunction) =>
+    new apigw.LambdaIntegration(fn, { scopePermissionToMethod: false });
   const integrations: Record<FunctionName, apigw.LambdaIntegration> = {
-    auth: new apigw.LambdaIntegration(functions.auth),
-    secrets: new apigw.LambdaIntegration(functions.secrets),
+    auth: integration(functions.auth),
+    secrets: integration(functions.secrets),
   };
   for (const route of ROUTES) {
     const resource = api.root.resourceForPath(resourcePathOf(route.path));

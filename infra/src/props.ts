@@ -37,6 +37,21 @@ export interface VaultApiOptions {
    */
   readonly corsOrigins?: readonly string[];
   /**
+   * Make the account-wide API Gateway CloudWatch role here: an IAM role and
+   * the `AWS::ApiGateway::Account` resource that sets it as the account's
+   * "CloudWatch log role ARN" for the region. API Gateway has one such
+   * setting per account and region, shared by every API there: a stack that
+   * owns it can break logging for all of them (deleting the stack leaves the
+   * setting naming a deleted role; two stacks that set it overwrite each
+   * other). Off, the account must have the role set before the deploy (once
+   * per region, for example by a bootstrap stack or `aws apigateway
+   * update-account`), because API Gateway refuses a stage with access or
+   * execution logging without it. Turn on only in a stack that is the
+   * one owner of that setting.
+   * @default false
+   */
+  readonly manageAccountCloudWatchRole?: boolean;
+  /**
    * The stage name, which is the API version: the route manifest's paths
    * are `/v1/...`, served as stage `v1` plus the resource path. Only `'v1'`
    * is accepted.
@@ -120,7 +135,11 @@ export interface VaultProps {
    */
   readonly webVault?: boolean;
   /**
-   * What happens to the table and keys when the stack is deleted.
+   * What happens to the keys, tables, log groups and buckets when the stack
+   * is deleted or a resource replaced. RETAIN is applied as
+   * RETAIN_ON_UPDATE_OR_DELETE (`DeletionPolicy: RetainExceptOnCreate`):
+   * kept on delete and replacement, but removed when the create that made
+   * them rolls back, so a failed first deploy can simply be retried.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;

@@ -3,12 +3,12 @@ import {
   ArnFormat,
   type aws_apigateway as apigw,
   aws_logs as logs,
-  Names,
   type RemovalPolicy,
   Stack,
   aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { retainableName } from './lifecycle';
 import { acknowledge } from './nag';
 
 /**
@@ -74,9 +74,10 @@ export function webAcl(
       },
     ],
   });
-  // WAF logs go to a log group whose name WAF requires to start with aws-waf-logs-.
+  // WAF logs go to a log group whose name WAF requires to start with aws-waf-logs-;
+  // the stack's id in it keeps a retained group from blocking the stack's next create.
   const wafLogs = new logs.LogGroup(scope, 'WebAclLogs', {
-    logGroupName: `aws-waf-logs-kmsvault-${Names.uniqueResourceName(scope, { maxLength: 40 })}`,
+    logGroupName: retainableName(scope, 'aws-waf-logs-kmsvault-'),
     retention: logRetention,
     removalPolicy: removalPolicy,
   });

@@ -22,6 +22,7 @@ import {
 } from './constants';
 import { functionEnvironment, functionRole, vaultFunctions } from './functions';
 import { deployerPrincipal, type KeyAdministration, vaultKeys } from './keys';
+import { stackRemovalPolicy } from './lifecycle';
 import { alarmsAndDashboard, alarmTopic } from './monitoring';
 import type { VaultProps } from './props';
 import { webAcl } from './protection';
@@ -62,7 +63,7 @@ export class Vault extends Construct {
     super(scope, id);
     validateProps(props);
     const strategy = props.passwordStrategy ?? 'hmac';
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = stackRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.removalPolicy = removalPolicy;
     this.logRetention = logRetention;

@@ -1,6 +1,8 @@
 import { API_STAGE, ROUTES, resourcePathOf } from '@kmsvault/core';
 import { App, aws_iam as iam, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../src/app';
+import { ENVIRONMENTS } from '../src/config';
 import { AUTH_PATH_PREFIX } from '../src/protection';
 import { Vault, type VaultProps } from '../src/vault';
 
@@ -87,6 +89,96 @@ describe('Function: restApi (the public URL layout)', () => {
     for (const route of authRoutes) {
       const received = `/${API_STAGE}${resourcePathOf(route.path)}`;
       expect(received.startsWith(AUTH_PATH_PREFIX)).toBe(true);
+    }
+  });
+});
+
+describe('Function: restApi (the account-level CloudWatch role)', () => {
+  it('leaves the account-wide API Gateway CloudWatch role alone by default, so deleting the stack cannot break logging elsewhere', () => {
+    // GIVEN a default Vault
+    const template = synth();
+
+    // THEN it owns no account settings and no role that API Gateway assumes
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const apigwRoles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com'),
+    );
+    expect(apigwRoles).toEqual([]);
+  });
+
+  it('still logs access and execution (INFO) on the stage, which needs the account role set once per region', () => {
+    // GIVEN
+    const template = synth();
+
+    // THEN
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'INFO', DataTraceEnabled: false })],
+    });
+  });
+
+  it('sets the account role when api.manageAccountCloudWatchRole is on, and keeps it like the data', () => {
+    // GIVEN
+    const template = synth({ api: { manageAccountCloudWatchRole: true } });
+
+    // THEN
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    template.hasResource('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+        }),
+      },
+      DeletionPolicy: 'RetainExceptOnCreate',
+    });
+  });
+
+  it('gives none of the environment stacks the account role', () => {
+    // GIVEN the app
+    const app = buildApp(new App());
+
+    // THEN
+    for (const env of Object.keys(ENVIRONMENTS)) {
+      Template.fromStack(app.node.findChild(`Kmsvault-${env}`) as Stack).resourceCountIs(
+        'AWS::ApiGateway::Account',
+        0,
+      );
+    }
+  });
+});
+
+describe('Function: restApi (Lambda permissions)', () => {
+  // GIVEN a default Vault, WHEN it synthesises
+  const template = synth();
+  const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as {
+    Properties: { FunctionName: { 'Fn::GetAtt': [string, string] }; SourceArn: unknown };
+  }[];
+  const byFunction = new Map<string, unknown[]>();
+  for (const p of permissions) {
+    const fn = p.Properties.FunctionName['Fn::GetAtt'][0];
+    byFunction.set(fn, [...(byFunction.get(fn) ?? []), p.Properties.SourceArn]);
+  }
+
+  it('gives each function at most two invoke permissions, however many routes it serves', () => {
+    // THEN every function API Gateway calls has a permission, none has more than two
+    expect([...byFunction.keys()].sort()).toEqual(
+      Object.keys(template.findResources('AWS::Lambda::Function')).sort(),
+    );
+    const over = [...byFunction]
+      .filter(([, arns]) => arns.length > 2)
+      .map(([fn, arns]) => `${fn}: ${arns.length}`);
+    expect(over).toEqual([]);
+  });
+
+  it("scopes each permission to this API's execute-api ARN: any method and path for a route function, its authorizer for the authorizer", () => {
+    // THEN each source ARN names the API by reference, then a wildcard path or the authorizer
+    const apiId = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0] as string;
+    const arns = [...byFunction.values()].flat().map((arn) => JSON.stringify(arn));
+    expect(arns.length).toBe(3);
+    for (const text of arns) {
+      expect(text).toContain(':execute-api:');
+      expect(text).toContain(`{"Ref":"${apiId}"}`);
+      expect(text).toMatch(/(\/\*\/\*"\]\]\}|"\/authorizers\/",\{"Ref":"[A-Za-z0-9]+"\}\]\]\})$/);
     }
   });
 });

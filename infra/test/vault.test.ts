@@ -189,7 +189,7 @@ describe('Class: Vault', () => {
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       });
-      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'RetainExceptOnCreate' });
     });
   });
 
@@ -489,7 +489,7 @@ describe('per-environment settings', () => {
       DeletionProtectionEnabled: true,
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
-    prod.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    prod.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'RetainExceptOnCreate' });
     prod.resourceCountIs('AWS::WAFv2::WebACL', 1);
   });
 
