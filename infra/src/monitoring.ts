@@ -1,7 +1,7 @@
 import { DEPENDENCY_EVENT, INTEGRITY_EVENT } from '@kmsvault/core';
 import {
-  type aws_apigateway as apigw,
   Aws,
+  type aws_apigateway as apigw,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cwActions,
   Duration,
@@ -10,9 +10,9 @@ import {
   aws_iam as iam,
   aws_logs as logs,
   type aws_lambda_nodejs as nodejs,
+  Stack,
   aws_sns as sns,
   aws_sns_subscriptions as subs,
-  Stack,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { VaultFunctions } from './functions';
@@ -123,14 +123,28 @@ export function alarmsAndDashboard(
   );
   // KMS publishes no per-caller failure metric: the functions log every
   // failed or throttled dependency call ("dependency unavailable"), counted here.
-  const dependencyFailures = logEventMetric(scope, functions, namespace, 'DependencyFailures', DEPENDENCY_EVENT, period);
+  const dependencyFailures = logEventMetric(
+    scope,
+    functions,
+    namespace,
+    'DependencyFailures',
+    DEPENDENCY_EVENT,
+    period,
+  );
   alarms.push(
     alarm('DependencyFailuresAlarm', dependencyFailures, 'KMS or DynamoDB calls failed or were throttled.'),
   );
   // A stored item that fails verification was tampered with, forged or rolled
   // back: a security event. The functions log it as `integrity_error`
   // (user id, item, route; never a value), counted here; one is an alarm.
-  const integrityErrors = logEventMetric(scope, functions, namespace, 'IntegrityErrors', INTEGRITY_EVENT, period);
+  const integrityErrors = logEventMetric(
+    scope,
+    functions,
+    namespace,
+    'IntegrityErrors',
+    INTEGRITY_EVENT,
+    period,
+  );
   alarms.push(
     alarm(
       'IntegrityErrorsAlarm',
