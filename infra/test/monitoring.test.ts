@@ -40,8 +40,9 @@ describe('Function: alarmTopic (policy)', () => {
   const { stack, vaults, template } = synth();
   const topicId = stack.getLogicalId((vaults[0] as Vault).alarmTopic.node.defaultChild as never);
   const statements = (): Statement[] => {
-    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0];
-    return (policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    if (policy === undefined) throw new Error('no topic policy');
+    return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
   };
 
   it("lets CloudWatch alarms of the vault's account publish, besides the SSL Deny", () => {
