@@ -1,12 +1,16 @@
 import { DEPENDENCY_EVENT, INTEGRITY_EVENT } from '@kmsvault/core';
 import {
+  Aws,
   type aws_apigateway as apigw,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cwActions,
   Duration,
   type aws_dynamodb as dynamodb,
+  Fn,
+  aws_iam as iam,
   aws_logs as logs,
   type aws_lambda_nodejs as nodejs,
+  Stack,
   aws_sns as sns,
   aws_sns_subscriptions as subs,
 } from 'aws-cdk-lib';
@@ -25,7 +29,10 @@ export interface MonitoredResources {
 
 /**
  * The topic alarms go to: the given one, or a new topic encrypted under its
- * own key, with the alarm email subscribed if one is given.
+ * own key, with the alarm email subscribed if one is given. A new topic's
+ * policy lets CloudWatch (alarms of this account) publish, besides the SSL
+ * Deny; its key lets CloudWatch and EventBridge (the key-change rule, see
+ * key-changes.ts) encrypt for it. A given topic is the caller's to open to them.
  */
 export function alarmTopic(
   scope: Construct,
@@ -38,6 +45,25 @@ export function alarmTopic(
     enforceSSL: true,
     masterKey: alarmKey(scope, administration),
   });
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchPublishesAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+  // The rule's own sns:Publish statement (with its aws:SourceArn) is added by keyChangeAlarm.
+  topic.masterKey?.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'EventBridgePublishesKeyChanges',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
   if (props.alarmEmail !== undefined) {
     topic.addSubscription(new subs.EmailSubscription(props.alarmEmail));
     const subscription = topic.node.findChild(props.alarmEmail).node.defaultChild;
@@ -71,6 +97,7 @@ export function alarmsAndDashboard(
     return a;
   };
   const period = Duration.minutes(5);
+  const namespace = metricNamespace(scope);
   const alarms = [
     alarm('Api5xxAlarm', api.metricServerError({ period, statistic: 'Sum' }), 'The API answered 5xx.'),
   ];
@@ -96,14 +123,28 @@ export function alarmsAndDashboard(
   );
   // KMS publishes no per-caller failure metric: the functions log every
   // failed or throttled dependency call ("dependency unavailable"), counted here.
-  const dependencyFailures = logEventMetric(scope, functions, 'DependencyFailures', DEPENDENCY_EVENT, period);
+  const dependencyFailures = logEventMetric(
+    scope,
+    functions,
+    namespace,
+    'DependencyFailures',
+    DEPENDENCY_EVENT,
+    period,
+  );
   alarms.push(
     alarm('DependencyFailuresAlarm', dependencyFailures, 'KMS or DynamoDB calls failed or were throttled.'),
   );
   // A stored item that fails verification was tampered with, forged or rolled
   // back: a security event. The functions log it as `integrity_error`
   // (user id, item, route; never a value), counted here; one is an alarm.
-  const integrityErrors = logEventMetric(scope, functions, 'IntegrityErrors', INTEGRITY_EVENT, period);
+  const integrityErrors = logEventMetric(
+    scope,
+    functions,
+    namespace,
+    'IntegrityErrors',
+    INTEGRITY_EVENT,
+    period,
+  );
   alarms.push(
     alarm(
       'IntegrityErrorsAlarm',
@@ -150,8 +191,27 @@ export function alarmsAndDashboard(
 }
 
 /**
+ * The namespace of this vault's log-derived metrics:
+ * `kmsvault/<stack name>/<the vault's construct path in its stack>`, so two
+ * vaults in one account and region (two stacks, or two vaults in one stack)
+ * count into different metrics and never raise each other's alarms. A
+ * namespace rather than a dimension: a metric filter's dimension values can
+ * only be fields of the log event, and the functions' log lines carry nothing
+ * that tells one vault from another.
+ */
+export function metricNamespace(scope: Construct): string {
+  const stack = Stack.of(scope);
+  const scopes = scope.node.scopes;
+  const path = scopes
+    .slice(scopes.indexOf(stack) + 1)
+    .map((s) => s.node.id.replace(/[^A-Za-z0-9._#:-]/g, '_'))
+    .join('/');
+  return Fn.join('/', ['kmsvault', Aws.STACK_NAME, path]);
+}
+
+/**
  * A metric counting the log lines with one message in every function's log
- * group (a metric filter per group, `kmsvault` namespace), summed per period.
+ * group (a metric filter per group, the vault's namespace), summed per period.
  * A metric filter rather than embedded metric format: the functions only log
  * the event, need no metrics library or namespace setting, and the count
  * cannot drift from the log line it is made from.
@@ -159,6 +219,7 @@ export function alarmsAndDashboard(
 function logEventMetric(
   scope: Construct,
   functions: VaultFunctions<nodejs.NodejsFunction>,
+  namespace: string,
   metricName: string,
   message: string,
   period: Duration,
@@ -166,11 +227,11 @@ function logEventMetric(
   for (const [name, fn] of Object.entries(functions)) {
     new logs.MetricFilter(scope, `${name}${metricName}`, {
       logGroup: fn.logGroup,
-      metricNamespace: 'kmsvault',
+      metricNamespace: namespace,
       metricName,
       filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
       metricValue: '1',
     });
   }
-  return new cloudwatch.Metric({ namespace: 'kmsvault', metricName, period, statistic: 'Sum' });
+  return new cloudwatch.Metric({ namespace, metricName, period, statistic: 'Sum' });
 }

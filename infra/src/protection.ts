@@ -1,4 +1,3 @@
-import { API_STAGE } from '@kmsvault/core';
 import {
   ArnFormat,
   type aws_apigateway as apigw,
@@ -10,32 +9,52 @@ import {
 import type { Construct } from 'constructs';
 import { retainableName } from './lifecycle';
 import { acknowledge } from './nag';
+import {
+  authRateRule,
+  bodyTooLargeRule,
+  type CloudFrontOriginProtection,
+  MANAGED_BODY_SIZE_RULE,
+  managedRules,
+  originVerifyRule,
+} from './waf-rules';
+
+export { AUTH_PATH_PREFIX } from './waf-rules';
+
+/** What the web ACL enforces besides the managed rules, and where it logs. */
+export interface WebAclOptions {
+  /** Requests per 5 minutes per client address on `/v1/auth/*`. */
+  readonly authRateLimit: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * The API is served through the web vault's CloudFront distribution:
+   * requests without its origin-verify header are blocked, and the rate
+   * rule counts per viewer address.
+   * @default - the API is called directly; the rate rule counts per source address
+   */
+  readonly cloudFront?: CloudFrontOriginProtection;
+}
 
 /**
- * What the auth rate rule matches: the URI path as API Gateway receives it,
- * the stage then the resource (`/v1/auth/login`), which is also the
- * manifest's path and the path CloudFront forwards from `/v1/*`.
+ * A WAFv2 web ACL on the API's stage: behind CloudFront, a block of every
+ * request that did not come through it; AWS managed rules (the common
+ * set's 8 KB body rule only counting); a block of bodies over the API's
+ * limit; and a rate-based rule on `/v1/auth/*`. It logs to its own log
+ * group, the Authorization and origin-verify headers redacted.
  */
-export const AUTH_PATH_PREFIX = `/${API_STAGE}/auth/`;
-
-/**
- * A WAFv2 web ACL on the API's stage: AWS managed rules and a rate-based rule
- * on `/v1/auth/*`, logging to its own log group (Authorization redacted).
- */
-export function webAcl(
-  scope: Construct,
-  api: apigw.RestApi,
-  authRateLimit: number,
-  logRetention: logs.RetentionDays,
-  removalPolicy: RemovalPolicy,
-): wafv2.CfnWebACL {
-  const managed = (name: string, priority: number): wafv2.CfnWebACL.RuleProperty => ({
-    name,
-    priority,
-    overrideAction: { none: {} },
-    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-    visibilityConfig: { sampledRequestsEnabled: true, cloudWatchMetricsEnabled: true, metricName: name },
-  });
+export function webAcl(scope: Construct, api: apigw.RestApi, options: WebAclOptions): wafv2.CfnWebACL {
+  const { cloudFront } = options;
+  // First of all, behind CloudFront: a request that did not come through it is blocked.
+  const first = cloudFront ? [originVerifyRule(0, cloudFront)] : [];
+  const at = first.length;
+  const rules = [
+    ...first,
+    managedRules('AWSManagedRulesCommonRuleSet', at, [MANAGED_BODY_SIZE_RULE]),
+    managedRules('AWSManagedRulesKnownBadInputsRuleSet', at + 1),
+    managedRules('AWSManagedRulesAmazonIpReputationList', at + 2),
+    authRateRule(at + 3, options.authRateLimit, cloudFront),
+    bodyTooLargeRule(at + 4),
+  ];
   const acl = new wafv2.CfnWebACL(scope, 'WebAcl', {
     scope: 'REGIONAL',
     defaultAction: { allow: {} },
@@ -44,42 +63,14 @@ export function webAcl(
       cloudWatchMetricsEnabled: true,
       metricName: 'kmsvault',
     },
-    rules: [
-      managed('AWSManagedRulesCommonRuleSet', 0),
-      managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
-      managed('AWSManagedRulesAmazonIpReputationList', 2),
-      {
-        name: 'AuthRateLimit',
-        priority: 3,
-        action: { block: {} },
-        statement: {
-          rateBasedStatement: {
-            limit: authRateLimit,
-            aggregateKeyType: 'IP',
-            scopeDownStatement: {
-              byteMatchStatement: {
-                fieldToMatch: { uriPath: {} },
-                positionalConstraint: 'STARTS_WITH',
-                searchString: AUTH_PATH_PREFIX,
-                textTransformations: [{ priority: 0, type: 'NONE' }],
-              },
-            },
-          },
-        },
-        visibilityConfig: {
-          sampledRequestsEnabled: true,
-          cloudWatchMetricsEnabled: true,
-          metricName: 'AuthRateLimit',
-        },
-      },
-    ],
+    rules,
   });
   // WAF logs go to a log group whose name WAF requires to start with aws-waf-logs-;
   // the stack's id in it keeps a retained group from blocking the stack's next create.
   const wafLogs = new logs.LogGroup(scope, 'WebAclLogs', {
     logGroupName: retainableName(scope, 'aws-waf-logs-kmsvault-'),
-    retention: logRetention,
-    removalPolicy: removalPolicy,
+    retention: options.logRetention,
+    removalPolicy: options.removalPolicy,
   });
   acknowledge(
     wafLogs,
@@ -96,7 +87,10 @@ export function webAcl(
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
     ],
-    redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+    redactedFields: [
+      { singleHeader: { Name: 'authorization' } },
+      ...(cloudFront ? [{ singleHeader: { Name: cloudFront.originVerifyHeader.toLowerCase() } }] : []),
+    ],
   });
   new wafv2.CfnWebACLAssociation(scope, 'WebAclAssociation', {
     resourceArn: api.deploymentStage.stageArn,

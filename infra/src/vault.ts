@@ -3,6 +3,7 @@ import {
   type aws_apigateway as apigw,
   type aws_cloudwatch as cloudwatch,
   type aws_dynamodb as dynamodb,
+  type aws_events as events,
   aws_iam as iam,
   type aws_kms as kms,
   aws_logs as logs,
@@ -21,9 +22,11 @@ import {
   SIGNING_KEY_VERIFY_ACTIONS,
 } from './constants';
 import { functionEnvironment, functionRole, vaultFunctions } from './functions';
+import { keyChangeAlarm } from './key-changes';
 import { deployerPrincipal, type KeyAdministration, vaultKeys } from './keys';
 import { stackRemovalPolicy } from './lifecycle';
 import { alarmsAndDashboard, alarmTopic } from './monitoring';
+import { cloudFrontOriginProtection } from './origin-verify';
 import type { VaultProps } from './props';
 import { webAcl } from './protection';
 import { grantTable, vaultTables } from './storage';
@@ -52,6 +55,8 @@ export class Vault extends Construct {
   public readonly api: apigw.RestApi;
   public readonly alarmTopic: sns.ITopic;
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The EventBridge rule that sends key policy changes, scheduled deletions and disablings of the keys to the alarm topic. */
+  public readonly keyChangeRule: events.Rule;
   public readonly webAcl?: wafv2.CfnWebACL;
   public readonly web?: WebVault;
 
@@ -119,15 +124,22 @@ export class Vault extends Construct {
 
     // ---- API ----------------------------------------------------------------
     this.api = restApi(this, this.functions, apiOptions, logRetention, removalPolicy);
+    // Behind CloudFront with a web ACL: the API answers only requests that came through CloudFront.
+    const originProtection =
+      apiOptions.waf === true && props.webVault === true ? cloudFrontOriginProtection() : undefined;
     if (apiOptions.waf === true)
-      this.webAcl = webAcl(
-        this,
-        this.api,
-        apiOptions.authRateLimit ?? 300,
-        this.logRetention,
-        this.removalPolicy,
-      );
-    if (props.webVault === true) this.web = new WebVault(this, 'Web', { api: this.api, removalPolicy });
+      this.webAcl = webAcl(this, this.api, {
+        authRateLimit: apiOptions.authRateLimit ?? 300,
+        logRetention: this.logRetention,
+        removalPolicy: this.removalPolicy,
+        ...(originProtection ? { cloudFront: originProtection } : {}),
+      });
+    if (props.webVault === true)
+      this.web = new WebVault(this, 'Web', {
+        api: this.api,
+        removalPolicy,
+        ...(originProtection ? { originProtection } : {}),
+      });
 
     // ---- alarms and dashboard ------------------------------------------------
     this.alarmTopic = alarmTopic(this, props, administration);
@@ -136,6 +148,13 @@ export class Vault extends Construct {
       functions: this.functions,
       table: this.table,
     });
+    this.keyChangeRule = keyChangeAlarm(this, this.alarmTopic, [
+      this.vaultKey,
+      this.passwordKey,
+      this.signingKey,
+      this.tableKey,
+      ...(this.alarmTopic.masterKey ? [this.alarmTopic.masterKey] : []),
+    ]);
   }
 
   /** Lets a principal call the API (execute-api:Invoke on every route of the stage). */

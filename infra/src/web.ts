@@ -11,10 +11,18 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
+import { viewerIpFunction } from './origin-verify';
+import type { CloudFrontOriginProtection } from './waf-rules';
 
 export interface WebVaultProps {
   readonly api: apigw.RestApi;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Send the origin-verify header to the API and set the viewer-address
+   * header (a viewer-request function), for the API's web ACL to check.
+   * @default - neither (the API has no web ACL to check them)
+   */
+  readonly originProtection?: CloudFrontOriginProtection;
 }
 
 /**
@@ -94,8 +102,22 @@ export class WebVault extends Construct {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
+    const protection = props.originProtection;
+    const viewerIp = protection ? viewerIpFunction(this, 'ViewerIpFunction') : undefined;
     const apiBehavior = (originPath: string): cloudfront.BehaviorOptions => ({
-      origin: new origins.RestApiOrigin(props.api, { originPath }),
+      origin: new origins.RestApiOrigin(props.api, {
+        originPath,
+        ...(protection
+          ? { customHeaders: { [protection.originVerifyHeader]: protection.originVerifyValue } }
+          : {}),
+      }),
+      ...(viewerIp
+        ? {
+            functionAssociations: [
+              { function: viewerIp, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+            ],
+          }
+        : {}),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

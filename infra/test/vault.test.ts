@@ -323,9 +323,7 @@ describe('Class: Vault', () => {
     const filters = template.findResources('AWS::Logs::MetricFilter', {
       Properties: {
         FilterPattern: '{ $.message = "integrity_error" }',
-        MetricTransformations: [
-          { MetricNamespace: 'kmsvault', MetricName: 'IntegrityErrors', MetricValue: '1' },
-        ],
+        MetricTransformations: [{ MetricName: 'IntegrityErrors', MetricValue: '1' }],
       },
     });
     const groups = Object.values(filters).map((f) => JSON.stringify(f.Properties.LogGroupName));
@@ -335,7 +333,7 @@ describe('Class: Vault', () => {
     expect(groups.sort()).toEqual(expected.sort());
     // ...and an alarm at one event in five minutes, to the alarm topic.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'kmsvault',
+      Namespace: { 'Fn::Join': ['/', ['kmsvault', { Ref: 'AWS::StackName' }, 'Vault']] },
       MetricName: 'IntegrityErrors',
       Statistic: 'Sum',
       Period: 300,

@@ -103,6 +103,7 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   'AWS::SNS::Topic': 'alarm notifications are not sent locally',
   'AWS::SNS::TopicPolicy': 'alarm notifications are not sent locally',
   'AWS::SNS::Subscription': 'alarm notifications are not sent locally',
+  'AWS::Events::Rule': 'CloudTrail events (the key-change alarm) are not raised locally',
   'AWS::Lambda::Permission':
     'the local gateway invokes functions directly; function resource policies are not evaluated',
   'AWS::ApiGateway::Account': 'API Gateway account settings (CloudWatch role) have no local meaning',
