@@ -25,12 +25,12 @@ export function validateSigningKeys(props: Pick<VaultProps, 'signingKey' | 'prev
   ];
   for (const [prop, key] of named) {
     const cfn = key.node.defaultChild;
-    if (!(cfn instanceof kms.CfnKey)) continue;
+    if (!kms.CfnKey.isCfnKey(cfn)) continue;
     const spec = cfn.keySpec;
     const usage = cfn.keyUsage;
     const differs = (value: string | undefined, wanted: string) =>
       value === undefined || (!Token.isUnresolved(value) && value !== wanted);
-    if (differs(spec, kms.KeySpec.ECC_NIST_P256) || differs(usage, kms.KeyUsage.SIGN_VERIFY)    ) {
+    if (differs(spec, kms.KeySpec.ECC_NIST_P256) || differs(usage, kms.KeyUsage.SIGN_VERIFY)) {
       fail(
         prop,
         `${key.node.path} (${spec ?? 'SYMMETRIC_DEFAULT'}, ${usage ?? 'ENCRYPT_DECRYPT'})`,

@@ -41,7 +41,10 @@ describe('Class: Vault (grants)', () => {
     // GIVEN a platform team's own table, WHEN it adds a statement and a grant to the vault's functions
     const { stack, vault, template } = synth((s, v) => {
       v.functions.secrets.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: ['arn:aws:ssm:eu-west-1:123456789012:parameter/x'] }),
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: ['arn:aws:ssm:eu-west-1:123456789012:parameter/x'],
+        }),
       );
       const audit = new dynamodb.Table(s, 'Audit', {
         partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -126,10 +129,17 @@ describe('Class: Vault (grants)', () => {
 
     // WHEN it adds a statement to a function role
     vault.functions.secrets.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: ['arn:aws:ssm:us-east-1:123456789012:parameter/x'] }),
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: ['arn:aws:ssm:us-east-1:123456789012:parameter/x'],
+      }),
     );
 
-    // THEN the validation plugins pass (no inline policy finding)
+    // THEN the validation plugins pass (no inline policy finding), with the statement in the template
     expect(() => app.synth()).not.toThrow();
+    const role = idOf(stack, vault.functions.secrets.role as iam.Role);
+    expect(managedStatementsOf(Template.fromStack(stack), role).flatMap(actionsOf)).toContain(
+      'ssm:GetParameter',
+    );
   });
 });

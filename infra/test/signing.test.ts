@@ -62,9 +62,12 @@ describe('Class: Vault (signingKey)', () => {
     // THEN
     const arn = { 'Fn::GetAtt': [idOf(stack, given as kms.Key), 'Arn'] };
     expect(vault.signingKey).toBe(given);
-    expect(Object.keys(template.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('VaultSigningKey'))).toEqual([]);
+    expect(
+      Object.keys(template.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('VaultSigningKey')),
+    ).toEqual([]);
     for (const env of envOf(template)) expect(env.SIGNING_KEY_ID).toEqual(arn);
-    const role = (name: 'auth' | 'secrets' | 'authorizer') => idOf(stack, vault.functions[name].role as iam.Role);
+    const role = (name: 'auth' | 'secrets' | 'authorizer') =>
+      idOf(stack, vault.functions[name].role as iam.Role);
     expect(roleActionsOn(template, role('auth'), arn)).toEqual(['kms:GetPublicKey', 'kms:Sign']);
     expect(roleActionsOn(template, role('authorizer'), arn)).toEqual(['kms:GetPublicKey']);
     expect(roleActionsOn(template, role('secrets'), arn)).toEqual([]);
@@ -96,7 +99,9 @@ describe('Class: Vault (signingKey)', () => {
       .Statement as Statement[];
     const allowedTo = (name: 'auth' | 'authorizer') =>
       policy
-        .filter((s) => JSON.stringify(s.Principal).includes(idOf(stack, vault.functions[name].role as iam.Role)))
+        .filter((s) =>
+          JSON.stringify(s.Principal).includes(idOf(stack, vault.functions[name].role as iam.Role)),
+        )
         .flatMap(actionsOf)
         .sort();
     expect(allowedTo('auth')).toEqual(['kms:GetPublicKey', 'kms:Sign']);
@@ -145,7 +150,9 @@ describe('Class: Vault (signingKey)', () => {
             new kms.Key(s, 'Rsa', { keySpec: kms.KeySpec.RSA_3072, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }),
           ],
         })),
-      ).toThrow(/^invalid Vault prop previousSigningKeys\[0\]: got Signing\/Rsa \(RSA_3072, ENCRYPT_DECRYPT\)/);
+      ).toThrow(
+        /^invalid Vault prop previousSigningKeys\[0\]: got Signing\/Rsa \(RSA_3072, ENCRYPT_DECRYPT\)/,
+      );
     });
 
     it('fails if the signing key is also a previous one', () => {
@@ -165,7 +172,9 @@ describe('Class: Vault (signingKey)', () => {
           const old = kms.Key.fromKeyArn(s, 'Old', OLD_KEY);
           return { previousSigningKeys: [old, kms.Key.fromKeyArn(s, 'OldAgain', OLD_KEY)] };
         }),
-      ).toThrow(/^invalid Vault prop previousSigningKeys\[1\]: got Signing\/OldAgain; it is already previousSigningKeys\[0\]/);
+      ).toThrow(
+        /^invalid Vault prop previousSigningKeys\[1\]: got Signing\/OldAgain; it is already previousSigningKeys\[0\]/,
+      );
     });
   });
 });

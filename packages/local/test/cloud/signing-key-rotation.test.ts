@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VaultKey } from '@kmsvault/infra';
-import { DefaultStackSynthesizer, Fn, aws_iam as iam, aws_kms as kms, type Stack } from 'aws-cdk-lib';
+import { type DefaultStackSynthesizer, Fn, aws_iam as iam, aws_kms as kms, type Stack } from 'aws-cdk-lib';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 import { call } from '../../src/testing';
@@ -12,7 +12,10 @@ const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 
 /** K1: an ES256 key with aws-cdk-lib's default policy (the account root: the roles' IAM policies decide). */
 const keyOne = (stack: Stack) =>
-  new kms.Key(stack, 'SigningKeyOne', { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY });
+  new kms.Key(stack, 'SigningKeyOne', {
+    keySpec: kms.KeySpec.ECC_NIST_P256,
+    keyUsage: kms.KeyUsage.SIGN_VERIFY,
+  });
 
 /**
  * K2: a platform team's ES256 key whose policy trusts no account root, only
@@ -21,6 +24,7 @@ const keyOne = (stack: Stack) =>
  */
 function keyTwo(stack: Stack): VaultKey {
   const exec = (stack.synthesizer as DefaultStackSynthesizer).cloudFormationExecutionRole;
+  if (exec === undefined) throw new Error('the test stack has no CloudFormation execution role');
   return new VaultKey(stack, 'SigningKeyTwo', {
     grantsToKeyPolicy: true,
     keySpec: kms.KeySpec.ECC_NIST_P256,
