@@ -15,15 +15,16 @@ import { LOG_ACTIONS, XRAY_ACTIONS } from './constants';
 import type { VaultKeys } from './keys';
 import { acknowledge } from './nag';
 import type { PasswordStrategy, VaultProps } from './props';
+import { FunctionRole } from './role';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** The auth, secrets and authorizer functions (or their roles). */
 export type VaultFunctions<T> = Record<FunctionName | 'authorizer', T>;
 
-/** A role Lambda can assume, in `scope`. */
-export function functionRole(scope: Construct, id: string): iam.Role {
-  return new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+/** A role Lambda can assume, in `scope`, that takes later grants (see FunctionRole). */
+export function functionRole(scope: Construct, id: string): FunctionRole {
+  return new FunctionRole(scope, id);
 }
 
 /** The environment every function gets: table, keys and the vault's settings. */
@@ -122,10 +123,9 @@ function fn(
     architecture: lambda.Architecture.ARM_64,
     memorySize,
     timeout: Duration.seconds(timeoutSeconds),
-    // CDK would otherwise add an inline policy for X-Ray; the managed policy below has it.
-    role: role.withoutPolicyUpdates() as iam.Role,
+    // The role itself, so grants and addToRolePolicy on the function reach it.
+    role,
     logGroup,
-    tracing: lambda.Tracing.ACTIVE,
     loggingFormat: lambda.LoggingFormat.JSON,
     environment: { ...environment, POWERTOOLS_SERVICE_NAME: `kmsvault-${pkg.replace('lambda-', '')}` },
     bundling: {
@@ -136,6 +136,9 @@ function fn(
       forceDockerBundling: false,
     },
   });
+  // Active tracing is set on the resource, not through the `tracing` prop, which would add a
+  // second X-Ray statement to the role: the policy below has it, with its acknowledgement.
+  (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
   const policy = new iam.ManagedPolicy(scope, `${id}Policy`, {
     roles: [role],
     statements: [

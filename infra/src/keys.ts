@@ -87,7 +87,8 @@ export function deployerPrincipal(scope: Construct): iam.IPrincipal {
 export interface VaultKeys {
   readonly vaultKey: kms.Key;
   readonly passwordKey: kms.Key;
-  readonly signingKey: kms.Key;
+  /** The construct's own signing key, or the one it was given (VaultProps.signingKey). */
+  readonly signingKey: kms.IKey;
   readonly tableKey: kms.Key;
 }
 
@@ -101,13 +102,15 @@ export interface KeyUsers {
 /**
  * The vault, password, signing and table keys in `scope`, with split key
  * policies: administrators get management actions, each function role
- * exactly its cryptographic actions.
+ * exactly its cryptographic actions. A given signing key is used as it is:
+ * no key is made for it and its grants are the caller's (see signing.ts).
  */
 export function vaultKeys(
   scope: Construct,
   administration: KeyAdministration,
   strategy: PasswordStrategy,
   roles: KeyUsers,
+  givenSigningKey?: kms.IKey,
 ): VaultKeys {
   const vaultKey = key(scope, 'VaultKey', 'kmsvault vault key: wraps per-user keys', administration, {
     keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
@@ -122,16 +125,7 @@ export function vaultKeys(
       ? { keySpec: kms.KeySpec.RSA_3072, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }
       : { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC },
   );
-  const signingKey = key(
-    scope,
-    'SigningKey',
-    'kmsvault signing key: signs access tokens (ES256)',
-    administration,
-    {
-      keySpec: kms.KeySpec.ECC_NIST_P256,
-      keyUsage: kms.KeyUsage.SIGN_VERIFY,
-    },
-  );
+  const signingKey = givenSigningKey ?? ownSigningKey(scope, administration, roles);
   const tableKey = key(scope, 'TableKey', 'kmsvault table key: the DynamoDB table at rest', administration, {
     keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
     enableKeyRotation: true,
@@ -151,8 +145,6 @@ export function vaultKeys(
       StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' },
     });
   }
-  allow(signingKey, 'AuthSignsTokens', roles.auth, SIGNING_KEY_SIGN_ACTIONS);
-  allow(signingKey, 'AuthorizerReadsPublicKey', roles.authorizer, SIGNING_KEY_VERIFY_ACTIONS);
   const viaDynamoDb = {
     StringEquals: {
       'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com`,
@@ -178,6 +170,20 @@ export function vaultKeys(
     );
   }
   return { vaultKey, passwordKey, signingKey, tableKey };
+}
+
+/** The construct's own signing key (ES256), used when the Vault is given none. */
+function ownSigningKey(scope: Construct, administration: KeyAdministration, roles: KeyUsers): kms.Key {
+  const signingKey = key(
+    scope,
+    'SigningKey',
+    'kmsvault signing key: signs access tokens (ES256)',
+    administration,
+    { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY },
+  );
+  allow(signingKey, 'AuthSignsTokens', roles.auth, SIGNING_KEY_SIGN_ACTIONS);
+  allow(signingKey, 'AuthorizerReadsPublicKey', roles.authorizer, SIGNING_KEY_VERIFY_ACTIONS);
+  return signingKey;
 }
 
 /** The key of the alarm topic: CloudWatch may publish to the topic through it. */

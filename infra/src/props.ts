@@ -118,10 +118,25 @@ export interface VaultProps {
    */
   readonly trashRetention?: Duration;
   /**
-   * Earlier signing keys whose tokens must still verify during a signing key
-   * rotation; the JWKS lists them after the current key. Asymmetric keys do
-   * not rotate in KMS: rotating means a new key here, the old one listed for
-   * one access-token lifetime (15 min), then removed.
+   * The key that signs access tokens (ES256): ECC_NIST_P256, SIGN_VERIFY.
+   * The construct lets the auth role sign with it and the auth and
+   * authorizer roles read its public key, through `key.grant`: a `VaultKey`
+   * takes the grant into its key policy, a `kms.Key` of the app whose policy
+   * trusts the account gets it in the roles' identity policies, and an
+   * imported key's policy must already name the function roles or delegate
+   * to IAM (an account-root statement). Give one to rotate: see
+   * previousSigningKeys.
+   * @default - the construct makes one (`SigningKey`)
+   */
+  readonly signingKey?: kms.IKey;
+  /**
+   * Earlier signing keys whose tokens must still verify during a rotation;
+   * the JWKS lists them after the current key, and the auth and authorizer
+   * roles get kms:GetPublicKey on them (granted as for signingKey, so an
+   * imported key's own policy must allow it). KMS does not rotate
+   * asymmetric keys; rotating is three deploys: (1) make the new key;
+   * (2) deploy with `signingKey` the new key and the old one here;
+   * (3) after one access-token lifetime (15 min), deploy without the old one.
    * @default []
    */
   readonly previousSigningKeys?: readonly kms.IKey[];

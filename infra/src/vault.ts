@@ -19,7 +19,6 @@ import {
   DYNAMODB_SESSION_READ_ACTIONS,
   DYNAMODB_WRITE_ACTIONS,
   METRICS_READ_ACTIONS,
-  SIGNING_KEY_VERIFY_ACTIONS,
 } from './constants';
 import { functionEnvironment, functionRole, vaultFunctions } from './functions';
 import { keyChangeAlarm } from './key-changes';
@@ -29,6 +28,8 @@ import { alarmsAndDashboard, alarmTopic } from './monitoring';
 import { cloudFrontOriginProtection } from './origin-verify';
 import type { VaultProps } from './props';
 import { webAcl } from './protection';
+import type { FunctionRole } from './role';
+import { grantSigningKeys, validateSigningKeys } from './signing';
 import { grantTable, vaultTables } from './storage';
 import { validateProps } from './validate';
 import { WebVault } from './web';
@@ -47,7 +48,8 @@ export type { PasswordStrategy, VaultApiOptions, VaultProps } from './props';
 export class Vault extends Construct {
   public readonly vaultKey: kms.Key;
   public readonly passwordKey: kms.Key;
-  public readonly signingKey: kms.Key;
+  /** The current signing key: the construct's own, or VaultProps.signingKey. */
+  public readonly signingKey: kms.IKey;
   public readonly tableKey: kms.Key;
   public readonly table: dynamodb.Table;
   public readonly idempotencyTable: dynamodb.Table;
@@ -60,13 +62,14 @@ export class Vault extends Construct {
   public readonly webAcl?: wafv2.CfnWebACL;
   public readonly web?: WebVault;
 
-  private readonly roles: Record<FunctionName | 'authorizer', iam.Role>;
+  private readonly roles: Record<FunctionName | 'authorizer', FunctionRole>;
   private readonly logRetention: logs.RetentionDays;
   private readonly removalPolicy: RemovalPolicy;
 
   public constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
     validateProps(props);
+    validateSigningKeys(props);
     const strategy = props.passwordStrategy ?? 'hmac';
     const removalPolicy = stackRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -88,7 +91,7 @@ export class Vault extends Construct {
       trustRoot: props.trustAccountRoot ?? false,
       removalPolicy,
     };
-    const keys = vaultKeys(this, administration, strategy, this.roles);
+    const keys = vaultKeys(this, administration, strategy, this.roles, props.signingKey);
     this.vaultKey = keys.vaultKey;
     this.passwordKey = keys.passwordKey;
     this.signingKey = keys.signingKey;
@@ -101,10 +104,7 @@ export class Vault extends Construct {
 
     // ---- functions ----------------------------------------------------------
     const environment = functionEnvironment(this, props, strategy, keys, this.table, this.idempotencyTable);
-    for (const previous of props.previousSigningKeys ?? []) {
-      previous.grant(this.roles.auth, ...SIGNING_KEY_VERIFY_ACTIONS);
-      previous.grant(this.roles.authorizer, ...SIGNING_KEY_VERIFY_ACTIONS);
-    }
+    grantSigningKeys(props.signingKey, props.previousSigningKeys ?? [], this.roles);
     this.functions = vaultFunctions(this, this.roles, environment, logRetention, removalPolicy);
     grantTable(
       this,
@@ -157,17 +157,21 @@ export class Vault extends Construct {
     ]);
   }
 
-  /** Lets a principal call the API (execute-api:Invoke on every route of the stage). */
-  public grantInvokeApi(grantee: iam.IGrantable): iam.Grant {
+  /**
+   * Lets a principal read the vault's dashboard (`cloudwatch:GetDashboard`
+   * on it alone) and metrics. CloudWatch's metric reads (GetMetricData,
+   * GetMetricStatistics, ListMetrics) take no resource or namespace
+   * condition, so that part is account-wide: the grantee can read every
+   * metric of the account in the region, not only the vault's. Give it only
+   * to principals that may.
+   */
+  public grantReadMetrics(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['execute-api:Invoke'],
-      resourceArns: [this.api.arnForExecuteApi('*', '/*', this.api.deploymentStage.stageName)],
-    });
-  }
-
-  /** Lets a principal read the vault's metrics (dashboards elsewhere, monitoring tools). */
-  public grantReadMetrics(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: [...METRICS_READ_ACTIONS], resourceArns: ['*'] });
+      actions: ['cloudwatch:GetDashboard'],
+      resourceArns: [this.dashboard.dashboardArn],
+    }).combine(
+      iam.Grant.addToPrincipal({ grantee, actions: [...METRICS_READ_ACTIONS], resourceArns: ['*'] }),
+    );
   }
 }

@@ -353,25 +353,6 @@ describe('Class: Vault', () => {
     Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 1);
   });
 
-  it('grants platform teams API invocation and metric reads', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Grants');
-    const vault = new Vault(stack, 'Vault', { keyAdmins: [new iam.ArnPrincipal(ADMIN)] });
-    const role = new iam.Role(stack, 'Consumer', { assumedBy: new iam.AccountRootPrincipal() });
-    vault.grantInvokeApi(role);
-    vault.grantReadMetrics(role);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'execute-api:Invoke' }),
-          Match.objectLike({
-            Action: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics'],
-          }),
-        ]),
-      },
-    });
-  });
-
   describe('props validation', () => {
     it.each<[string, Partial<VaultProps>, RegExp]>([
       [

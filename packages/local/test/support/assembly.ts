@@ -21,11 +21,13 @@ export interface TestAssembly {
  * A cloud assembly of one stack holding a `Vault` (and whatever `extend`
  * adds), synthesized in this process as a platform team's app would be, with
  * the workspace's feature flags (cdk.json) and the default synthesizer: what
- * `cdk deploy` would deploy, for the local stack to run.
+ * `cdk deploy` would deploy, for the local stack to run. `props` may be a
+ * function of the stack, to give the Vault resources made in it first (its
+ * signing key, say).
  */
 export function synthTestAssembly(
   name: string,
-  props: Partial<VaultProps> = {},
+  props: Partial<VaultProps> | ((stack: Stack) => Partial<VaultProps>) = {},
   extend?: (stack: Stack, vault: Vault) => void,
 ): TestAssembly {
   const dir = mkdtempSync(join(tmpdir(), `kmsvault-assembly-${name}-`));
@@ -38,7 +40,7 @@ export function synthTestAssembly(
   const vault = new Vault(stack, 'Vault', {
     keyAdmins: [new iam.ArnPrincipal(LOCAL_KEY_ADMIN)],
     webVault: false,
-    ...props,
+    ...(typeof props === 'function' ? props(stack) : props),
   });
   extend?.(stack, vault);
   app.synth();
