@@ -624,7 +624,7 @@ describe('Reliability and abuse', () => {
 
   it('logs no plaintext secret, password or token across the suite', () => {
     const all = logs.text();
-    expect(all).toContain('kmsvault-reliability');
+    expect(all).toContain('"service":"kmsvault-auth"');
     expect(all).not.toContain(MARK);
     for (const s of secrets) expect(all).not.toContain(s);
     expect(figures.status5xx).toBe(0);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { ApiMethod } from '../template/types';
 import type { HttpResponse } from './types';
 
@@ -41,8 +42,9 @@ export interface ProxyEventInput {
 /**
  * The proxy event for one request. `path` is the path inside the stage and
  * `requestContext.path` the full one with the stage, as on AWS. The API has no
- * binary media types, so the body goes as UTF-8 text with isBase64Encoded
- * false, whatever its bytes, as API Gateway does then.
+ * binary media types, so a UTF-8 body goes as text with isBase64Encoded false,
+ * as API Gateway does then; other bytes go base64-encoded (a divergence: what
+ * API Gateway does with them is not documented).
  */
 export function proxyEvent(input: ProxyEventInput): RestProxyEvent {
   const headers: Record<string, string> = {};
@@ -100,8 +102,15 @@ export function proxyEvent(input: ProxyEventInput): RestProxyEvent {
       apiId: input.apiId,
       ...(input.authorizer !== undefined ? { authorizer: { ...input.authorizer } } : {}),
     },
-    body: input.body.length > 0 ? input.body.toString('utf8') : null,
-    isBase64Encoded: false,
+    // A text body as UTF-8 text. How API Gateway passes bytes that are not UTF-8 is not documented;
+    // they go base64-encoded, so the function's own UTF-8 check sees them rather than U+FFFD.
+    body:
+      input.body.length === 0
+        ? null
+        : isUtf8(input.body)
+          ? input.body.toString('utf8')
+          : input.body.toString('base64'),
+    isBase64Encoded: input.body.length > 0 && !isUtf8(input.body),
   };
 }
 
