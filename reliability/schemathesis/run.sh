@@ -84,16 +84,26 @@ PY
 )"
 export KMSVAULT_FUZZ_TOKEN
 
+# Every check but unsupported_method: a method the API does not define is answered
+# by API Gateway itself (Missing Authentication Token, which the template's gateway
+# response makes a 404 problem, code not_found), not 405 with Allow; the local stack
+# runs the template, so it answers the same.
 started=$(date +%s)
 status=0
 SCHEMATHESIS_HOOKS="$here/hooks.py" timeout --signal=INT "$time_limit" \
   "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" --no-color run "$url/v1/openapi.json" \
   --url "$url" \
   --checks all \
+  --exclude-checks unsupported_method \
   --max-examples "$max_examples" \
   --seed "$seed" \
   --workers 2 \
   --output-truncate true \
   || status=$?
 echo "schemathesis: $(($(date +%s) - started)) s, exit status $status"
+if [ "$status" -ne 0 ]; then
+  # What the stack said while failing: its non-JSON lines (worker crashes, timeouts) and errors.
+  echo "schemathesis: the local stack's log, errors only:"
+  grep -av '"level":"\(INFO\|DEBUG\|WARN\)"' "$work/stack.log" | grep -v '"errorMessage":"Unauthorized"' | tail -40 || true
+fi
 exit "$status"
