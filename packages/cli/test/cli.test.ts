@@ -1,17 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { KmsJwsSigner } from '@kmsvault/core';
 import { freePort, type LocalStack, startLocalStack } from '@kmsvault/local';
-
-const BIN = resolve(__dirname, '../bin/kmsvault.cjs');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runCli } from './run-cli';
 
 describe('The kmsvault CLI, spawned against the local stack', () => {
   let stack: LocalStack;
@@ -31,20 +23,8 @@ describe('The kmsvault CLI, spawned against the local stack', () => {
   afterAll(() => stack.stop());
 
   /** Runs `kmsvault ...args` as its own process, with its own XDG config home. */
-  function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<Result> {
-    return new Promise((resolvePromise) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { ...process.env, XDG_CONFIG_HOME: home, KMSVAULT_API_URL: stack.info.apiUrl, ...env },
-        cwd: tmpdir(),
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-      child.stdin.end(stdin);
-    });
-  }
+  const cli = (args: string[], stdin = '', env: Record<string, string> = {}) =>
+    runCli(home, stack.info.apiUrl, args, stdin, env);
 
   const credentialsFile = () => join(home, 'kmsvault', 'credentials.json');
 

@@ -6,14 +6,9 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { KmsJwsSigner } from '@kmsvault/core';
 import { freePort, type LocalStack, startLocalStack } from '@kmsvault/local';
 import { barrier, RecordingProxy } from './recording-proxy';
+import { runCli } from './run-cli';
 
 const BIN = resolve(__dirname, '../bin/kmsvault.cjs');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface Stored {
   apiUrl: string;
@@ -45,20 +40,8 @@ describe('The kmsvault CLI keeps secrets out of argv, refuses plain http, and ke
   });
 
   /** Runs `kmsvault ...args` as its own process, against the recording proxy, with its own config home. */
-  function cli(home: string, args: string[], stdin = '', env: Record<string, string> = {}): Promise<Result> {
-    return new Promise((resolvePromise) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { ...process.env, XDG_CONFIG_HOME: home, KMSVAULT_API_URL: apiUrl, ...env },
-        cwd: tmpdir(),
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-      child.stdin.end(stdin);
-    });
-  }
+  const cli = (home: string, args: string[], stdin = '', env: Record<string, string> = {}) =>
+    runCli(home, apiUrl, args, stdin, env);
 
   /**
    * Runs `kmsvault ...args` on a pseudo-terminal (util-linux `script`), types

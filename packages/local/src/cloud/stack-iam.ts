@@ -1,6 +1,8 @@
 import { cdkBootstrapRoles, LocalIamService, type RoleDescription, rolesOfTemplate } from '../iam';
 import type { AuthorizationDecision, AuthorizationRequest, LocalIam, LocalPrincipal } from '../iam/types';
 import type { AssemblyStack } from '../template';
+import { roleIdentity } from '../template/resources/iam';
+import type { Props } from '../template/resources/props';
 import type { LocalTemplate } from '../template/types';
 
 /** The role a local deployment names as key administrator unless told otherwise; it exists before the stack, as a real admin role would. */
@@ -80,23 +82,14 @@ export class StackIam implements LocalIam {
   }
 }
 
-/**
- * The ARNs the template's roles will have: their RoleName, or the name the
- * loader generates (`${stackName}-${logicalId}`, see template/physical.ts).
- */
+/** The ARNs the template's roles will have, named as the loader names them. */
 function plannedRoleArns(assembly: AssemblyStack): string[] {
   const resources = (assembly.template.Resources ?? {}) as Record<
     string,
-    { Type?: string; Properties?: { RoleName?: unknown; Path?: unknown } }
+    { Type?: string; Properties?: Props }
   >;
+  const env = { stackName: assembly.stackName, partition: 'aws', account: assembly.account };
   return Object.entries(resources)
     .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-    .map(([logicalId, r]) => {
-      const name =
-        typeof r.Properties?.RoleName === 'string'
-          ? r.Properties.RoleName
-          : `${assembly.stackName}-${logicalId}`.slice(0, 64);
-      const path = typeof r.Properties?.Path === 'string' ? r.Properties.Path : '/';
-      return `arn:aws:iam::${assembly.account}:role${path}${name}`;
-    });
+    .map(([logicalId, r]) => roleIdentity(env, logicalId, r.Properties ?? {}).arn);
 }

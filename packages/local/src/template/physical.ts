@@ -20,7 +20,7 @@ export function shortId(parts: readonly string[], length: number, alphabet: stri
 }
 
 /** `${stackName}-${logicalId}` cut to `max` characters, as CloudFormation names what the template leaves unnamed. */
-export function generatedName(env: StackEnvironment, logicalId: string, max = 64): string {
+export function generatedName(env: Pick<StackEnvironment, 'stackName'>, logicalId: string, max = 64): string {
   return `${env.stackName}-${logicalId}`.slice(0, max);
 }
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { type LocalStack, startLocalStack } from '../../src/stack';
+import { launchChromium } from './chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The authorizer's clock tolerance (accessTokenVerifier), plus a margin: past this, an access token is refused. */
 const EXPIRED_AFTER_MS = 6_000;
 /** Each test waits for an access token to expire at least once. */
@@ -45,19 +45,7 @@ describe('Web vault sessions in Chromium, with one-second access tokens', () => 
         tokens: { accessTtlSeconds: 1 },
       },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.on('request', (r) => {
       const authorization = r.headers().authorization;

@@ -1,17 +1,29 @@
 import type { Collected, ResourceHandler } from '../context';
 import { generatedName, physical, shortId } from '../physical';
-import { type PolicyDocument, type RoleResource, TemplateError } from '../types';
+import { type PolicyDocument, type RoleResource, type StackEnvironment, TemplateError } from '../types';
 import { list, optStr, type Props, str } from './props';
 
 const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
 
+/**
+ * The name and ARN a role of the template gets: its RoleName and Path, or the
+ * name CloudFormation would generate. Known before provisioning, so KMS can
+ * take key policies naming the role as it does on deploy.
+ */
+export function roleIdentity(
+  env: Pick<StackEnvironment, 'stackName' | 'partition' | 'account'>,
+  logicalId: string,
+  properties: Props,
+): { readonly roleName: string; readonly arn: string } {
+  const roleName = optStr(properties, 'RoleName') ?? generatedName(env, logicalId, 64);
+  const path = optStr(properties, 'Path') ?? '/';
+  return { roleName, arn: `arn:${env.partition}:iam::${env.account}:role${path}${roleName}` };
+}
+
 /** AWS::IAM::Role → a role of the local cloud; its Arn is what key policies and functions name. */
 export const provisionRole: ResourceHandler = (ctx, r) => {
   const p = r.resolved;
-  const { partition, account } = ctx.env;
-  const roleName = optStr(p, 'RoleName') ?? generatedName(ctx.env, r.logicalId, 64);
-  const path = optStr(p, 'Path') ?? '/';
-  const arn = `arn:${partition}:iam::${account}:role${path}${roleName}`;
+  const { roleName, arn } = roleIdentity(ctx.env, r.logicalId, p);
   ctx.collected.roles.push({
     logicalId: r.logicalId,
     roleName,
