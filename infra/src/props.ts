@@ -1,13 +1,34 @@
 import type {
+  aws_certificatemanager as acm,
   Duration,
   aws_iam as iam,
   aws_kms as kms,
   aws_logs as logs,
   RemovalPolicy,
+  aws_route53 as route53,
   aws_sns as sns,
 } from 'aws-cdk-lib';
 
 export type PasswordStrategy = 'rsa' | 'hmac';
+
+/** A custom domain for the REST API. */
+export interface VaultApiDomain {
+  /** The host name, for example `vault-api.example.com`. */
+  readonly domainName: string;
+  /**
+   * An ACM certificate for the host name, in the stack's region (the API's
+   * endpoint is regional, so a certificate in us-east-1 serves only a stack
+   * there).
+   */
+  readonly certificate: acm.ICertificate;
+  /**
+   * The hosted zone of the host name: given, the Vault adds the alias A record
+   * that points the name at the API; left out, point it yourself at the
+   * domain name's regional target (`vault.apiDomain.domainNameAliasDomainName`).
+   * @default - no DNS record
+   */
+  readonly hostedZone?: route53.IHostedZone;
+}
 
 /** API Gateway settings of the vault's REST API. */
 export interface VaultApiOptions {
@@ -51,6 +72,15 @@ export interface VaultApiOptions {
    * @default false
    */
   readonly manageAccountCloudWatchRole?: boolean;
+  /**
+   * Serve the API under a custom domain too: `https://{domainName}/v1/...`
+   * (base path `v1` mapped to the `v1` stage, the layout every client uses).
+   * Not with `waf` and `webVault` both on: then the API answers only
+   * requests that came through CloudFront, so a domain on the API itself
+   * would only answer 403.
+   * @default - the execute-api URL (and CloudFront's, with the web vault)
+   */
+  readonly domain?: VaultApiDomain;
   /**
    * The stage name, which is the API version: the route manifest's paths
    * are `/v1/...`, served as stage `v1` plus the resource path. Only `'v1'`

@@ -14,6 +14,23 @@ export function validateProps(props: VaultProps): void {
       'with deployerIsKeyAdmin: false nobody could manage the keys; name at least one principal that administers them (including the one that deploys the stack)',
     );
   }
+  const domain = props.api?.domain;
+  if (domain !== undefined && props.api?.waf === true && props.webVault === true)
+    fail(
+      'api.domain',
+      domain.domainName,
+      'with api.waf and webVault both on the API answers only requests that came through CloudFront, so a custom domain on the API would answer 403 to everyone; use the CloudFront URL, or turn one of them off',
+    );
+  if (
+    domain !== undefined &&
+    !Token.isUnresolved(domain.domainName) &&
+    !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain.domainName)
+  )
+    fail(
+      'api.domain.domainName',
+      domain.domainName,
+      'allowed: a lower-case host name such as vault-api.example.com',
+    );
   const strategy = props.passwordStrategy;
   if (strategy !== undefined && strategy !== 'rsa' && strategy !== 'hmac')
     fail('passwordStrategy', strategy, "allowed: 'rsa' or 'hmac'");

@@ -20,6 +20,7 @@ import {
   DYNAMODB_WRITE_ACTIONS,
   METRICS_READ_ACTIONS,
 } from './constants';
+import { customDomain } from './domain';
 import { functionEnvironment, functionRole, vaultFunctions } from './functions';
 import { keyChangeAlarm } from './key-changes';
 import { deployerPrincipal, type KeyAdministration, vaultKeys } from './keys';
@@ -60,6 +61,8 @@ export class Vault extends Construct {
   /** The EventBridge rule that sends key policy changes, scheduled deletions and disablings of the keys to the alarm topic. */
   public readonly keyChangeRule: events.Rule;
   public readonly webAcl?: wafv2.CfnWebACL;
+  /** The API's custom domain, when `api.domain` is given. */
+  public readonly apiDomain?: apigw.DomainName;
   public readonly web?: WebVault;
 
   private readonly roles: Record<FunctionName | 'authorizer', FunctionRole>;
@@ -124,6 +127,7 @@ export class Vault extends Construct {
 
     // ---- API ----------------------------------------------------------------
     this.api = restApi(this, this.functions, apiOptions, logRetention, removalPolicy);
+    if (apiOptions.domain !== undefined) this.apiDomain = customDomain(this, this.api, apiOptions.domain);
     // Behind CloudFront with a web ACL: the API answers only requests that came through CloudFront.
     const originProtection =
       apiOptions.waf === true && props.webVault === true ? cloudFrontOriginProtection() : undefined;

@@ -1,7 +1,13 @@
 import { API_STAGE, ROUTES, resourcePathOf } from '@kmsvault/core';
-import { App, aws_iam as iam, Stack } from 'aws-cdk-lib';
+import {
+  App,
+  aws_certificatemanager as acm,
+  aws_iam as iam,
+  aws_route53 as route53,
+  Stack,
+} from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src/app';
+import { addNagPacks, buildApp } from '../src/app';
 import { ENVIRONMENTS } from '../src/config';
 import { AUTH_PATH_PREFIX } from '../src/protection';
 import { Vault, type VaultProps } from '../src/vault';
@@ -180,5 +186,108 @@ describe('Function: restApi (Lambda permissions)', () => {
       expect(text).toContain(`{"Ref":"${apiId}"}`);
       expect(text).toMatch(/(\/\*\/\*"\]\]\}|"\/authorizers\/",\{"Ref":"[A-Za-z0-9]+"\}\]\]\})$/);
     }
+  });
+});
+
+describe('Function: customDomain (api.domain)', () => {
+  /** GIVEN a Vault whose API has a custom domain (with a hosted zone unless told otherwise). */
+  function synthWithDomain(extra: Partial<VaultProps> = {}, zone = true): Template {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const certificate = acm.Certificate.fromCertificateArn(
+      stack,
+      'Certificate',
+      'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+    );
+    const hostedZone = zone
+      ? route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+          hostedZoneId: 'Z0000000000000000000',
+          zoneName: 'example.com',
+        })
+      : undefined;
+    new Vault(stack, 'Vault', {
+      keyAdmins: [new iam.ArnPrincipal(ADMIN)],
+      ...extra,
+      api: {
+        ...extra.api,
+        domain: { domainName: 'vault-api.example.com', certificate, ...(hostedZone ? { hostedZone } : {}) },
+      },
+    });
+    return Template.fromStack(stack);
+  }
+
+  it('maps base path v1 of a regional TLS 1.2 domain to the v1 stage, so the routes are https://{domain}/v1/... as everywhere else', () => {
+    // WHEN
+    const template = synthWithDomain();
+
+    // THEN
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'vault-api.example.com',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      RegionalCertificateArn: Match.stringLikeRegexp('^arn:aws:acm:eu-west-1:'),
+      SecurityPolicy: 'TLS_1_2',
+    });
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+      BasePath: API_STAGE,
+      Stage: { Ref: Match.stringLikeRegexp('Stage') },
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'vault-api.example.com.',
+      Type: 'A',
+      HostedZoneId: 'Z0000000000000000000',
+    });
+    expect(Object.values(template.findOutputs('*')).map((o) => o.Value)).toContain(
+      'https://vault-api.example.com/v1/',
+    );
+  });
+
+  it('passes the cdk-nag packs with a domain (and the WAF on, so no acknowledgement of its absence is involved)', () => {
+    // GIVEN
+    const app = new App();
+    addNagPacks(app);
+    const stack = new Stack(app, 'NagDomain', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const certificate = acm.Certificate.fromCertificateArn(
+      stack,
+      'Certificate',
+      'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+    );
+    new Vault(stack, 'Vault', {
+      keyAdmins: [new iam.ArnPrincipal(ADMIN)],
+      api: { waf: true, domain: { domainName: 'vault-api.example.com', certificate } },
+    });
+
+    // WHEN / THEN
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('adds no DNS record without a hosted zone', () => {
+    // WHEN / THEN
+    synthWithDomain({}, false).resourceCountIs('AWS::Route53::RecordSet', 0);
+  });
+
+  it('refuses a domain on an API that answers only CloudFront (waf and web vault on), and a malformed host name', () => {
+    // WHEN / THEN
+    expect(() => synthWithDomain({ api: { waf: true }, webVault: true })).toThrow(
+      /invalid Vault prop api\.domain: .*answers only requests that came through CloudFront/,
+    );
+    const app = new App();
+    const stack = new Stack(app, 'Bad', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const certificate = acm.Certificate.fromCertificateArn(
+      stack,
+      'C',
+      'arn:aws:acm:eu-west-1:123456789012:certificate/x',
+    );
+    expect(
+      () =>
+        new Vault(stack, 'Vault', {
+          keyAdmins: [new iam.ArnPrincipal(ADMIN)],
+          api: { domain: { domainName: 'https://Vault.example.com/', certificate } },
+        }),
+    ).toThrow(/invalid Vault prop api\.domain\.domainName: got "https:\/\/Vault\.example\.com\/"/);
+  });
+
+  it('adds nothing when no domain is given', () => {
+    // WHEN / THEN
+    synth().resourceCountIs('AWS::ApiGateway::DomainName', 0);
   });
 });

@@ -144,8 +144,20 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   };
 }
 
+/**
+ * The one server every client uses: the root of the host that serves this
+ * document. Every path is `/v1/...` at that root, whichever host it is: the
+ * CloudFront URL, the custom domain (base path `v1`) or the execute-api host
+ * (whose stage is `v1`).
+ */
+const ROOT_SERVER = {
+  url: '/',
+  description:
+    'The root of the host this document is served from (CloudFront, the custom domain or the execute-api host); every path starts with /v1, the API version and stage.',
+};
+
 /** The OpenAPI 3.1 document of the whole API, built from the route manifest and its zod schemas. */
-export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
+export function buildOpenApi(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     paths[route.path] ??= {};
@@ -170,7 +182,7 @@ export function buildOpenApi(serverUrl?: string): Record<string, unknown> {
       description:
         'A credential vault whose every sensitive attribute is encrypted under per-user keys that only AWS KMS can unwrap.',
     },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    servers: [ROOT_SERVER],
     paths,
     components: {
       schemas: { Problem: problemSchema },

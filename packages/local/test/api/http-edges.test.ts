@@ -123,6 +123,40 @@ describe('HTTP edges of the local stack', () => {
     ]);
   });
 
+  it('declares the one server every client uses: its URL, resolved against where the document is served (stage URL or CloudFront root), reaches /v1/health', async () => {
+    // Arrange: the same document behind the stage URL and behind the CloudFront-shaped root
+    const served = [
+      new URL('openapi.json', `${stack.info.apiUrl}/`),
+      new URL('/v1/openapi.json', stack.info.webUrl),
+    ];
+
+    // Act
+    const reached = [];
+    for (const documentUrl of served) {
+      const doc = await call<{ servers: { url: string }[]; paths: Record<string, unknown> }>(
+        documentUrl.origin,
+        documentUrl.pathname,
+      );
+      const server = new URL(doc.body.servers[0]?.url ?? '', documentUrl);
+      const health = await call<{ status: string }>(
+        server.origin,
+        `${server.pathname.replace(/\/$/, '')}/v1/health`,
+      );
+      reached.push([
+        doc.body.servers.length,
+        health.status,
+        health.body.status,
+        '/v1/health' in doc.body.paths,
+      ]);
+    }
+
+    // Assert
+    expect(reached).toEqual([
+      [1, 200, 'ok', true],
+      [1, 200, 'ok', true],
+    ]);
+  });
+
   it('serves a valid OpenAPI document that declares what the fuzzer found undeclared', async () => {
     // Act
     const res = await call<{ paths: Record<string, Record<string, Operation>> }>(
