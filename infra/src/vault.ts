@@ -22,8 +22,9 @@ import {
 } from './constants';
 import { functionEnvironment, functionRole, vaultFunctions } from './functions';
 import { keyChangeAlarm } from './key-changes';
-import { deployerPrincipal, type KeyAdministration, vaultKeys } from './keys';
+import { deployerPrincipal, type KeyAdministration, logsKey, vaultKeys } from './keys';
 import { stackRemovalPolicy } from './lifecycle';
+import type { LogGroupSettings } from './log-groups';
 import { alarmsAndDashboard, alarmTopic } from './monitoring';
 import { cloudFrontOriginProtection } from './origin-verify';
 import type { VaultProps } from './props';
@@ -51,6 +52,8 @@ export class Vault extends Construct {
   /** The current signing key: the construct's own, or VaultProps.signingKey. */
   public readonly signingKey: kms.IKey;
   public readonly tableKey: kms.Key;
+  /** The key of the vault's log groups (functions, API access logs, WAF logs). */
+  public readonly logsKey: kms.Key;
   public readonly table: dynamodb.Table;
   public readonly idempotencyTable: dynamodb.Table;
   public readonly functions: Readonly<Record<FunctionName | 'authorizer', nodejs.NodejsFunction>>;
@@ -63,8 +66,6 @@ export class Vault extends Construct {
   public readonly web?: WebVault;
 
   private readonly roles: Record<FunctionName | 'authorizer', FunctionRole>;
-  private readonly logRetention: logs.RetentionDays;
-  private readonly removalPolicy: RemovalPolicy;
 
   public constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
@@ -72,9 +73,6 @@ export class Vault extends Construct {
     validateSigningKeys(props);
     const strategy = props.passwordStrategy ?? 'hmac';
     const removalPolicy = stackRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    this.removalPolicy = removalPolicy;
-    this.logRetention = logRetention;
     const apiOptions = props.api ?? {};
 
     // ---- roles first: key policies name them --------------------------------
@@ -96,6 +94,12 @@ export class Vault extends Construct {
     this.passwordKey = keys.passwordKey;
     this.signingKey = keys.signingKey;
     this.tableKey = keys.tableKey;
+    this.logsKey = logsKey(this, administration);
+    const logSettings: LogGroupSettings = {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+      encryptionKey: this.logsKey,
+    };
 
     // ---- tables -------------------------------------------------------------
     const tables = vaultTables(this, this.tableKey, props, removalPolicy);
@@ -105,7 +109,7 @@ export class Vault extends Construct {
     // ---- functions ----------------------------------------------------------
     const environment = functionEnvironment(this, props, strategy, keys, this.table, this.idempotencyTable);
     grantSigningKeys(props.signingKey, props.previousSigningKeys ?? [], this.roles);
-    this.functions = vaultFunctions(this, this.roles, environment, logRetention, removalPolicy);
+    this.functions = vaultFunctions(this, this.roles, environment, logSettings);
     grantTable(
       this,
       this.table,
@@ -123,15 +127,14 @@ export class Vault extends Construct {
     );
 
     // ---- API ----------------------------------------------------------------
-    this.api = restApi(this, this.functions, apiOptions, logRetention, removalPolicy);
+    this.api = restApi(this, this.functions, apiOptions, logSettings);
     // Behind CloudFront with a web ACL: the API answers only requests that came through CloudFront.
     const originProtection =
       apiOptions.waf === true && props.webVault === true ? cloudFrontOriginProtection() : undefined;
     if (apiOptions.waf === true)
       this.webAcl = webAcl(this, this.api, {
         authRateLimit: apiOptions.authRateLimit ?? 300,
-        logRetention: this.logRetention,
-        removalPolicy: this.removalPolicy,
+        logs: logSettings,
         ...(originProtection ? { cloudFront: originProtection } : {}),
       });
     if (props.webVault === true)
@@ -153,6 +156,7 @@ export class Vault extends Construct {
       this.passwordKey,
       this.signingKey,
       this.tableKey,
+      this.logsKey,
       ...(this.alarmTopic.masterKey ? [this.alarmTopic.masterKey] : []),
     ]);
   }
