@@ -1,14 +1,9 @@
 import { API_STAGE, type FunctionName, ROUTES, type RouteDefinition, resourcePathOf } from '@kmsvault/core';
-import {
-  aws_apigateway as apigw,
-  Duration,
-  aws_logs as logs,
-  type aws_lambda_nodejs as nodejs,
-  type RemovalPolicy,
-} from 'aws-cdk-lib';
+import { aws_apigateway as apigw, Duration, type aws_lambda_nodejs as nodejs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
 import type { VaultFunctions } from './functions';
+import { type LogGroupSettings, vaultLogGroup } from './log-groups';
 import { acknowledge } from './nag';
 import type { VaultApiOptions } from './props';
 
@@ -17,16 +12,17 @@ export function restApi(
   scope: Construct,
   functions: VaultFunctions<nodejs.NodejsFunction>,
   options: VaultApiOptions,
-  retention: logs.RetentionDays,
-  removalPolicy: RemovalPolicy,
+  logSettings: LogGroupSettings,
 ): apigw.RestApi {
-  const accessLogs = new logs.LogGroup(scope, 'ApiAccessLogs', { retention, removalPolicy });
+  const accessLogs = vaultLogGroup(scope, 'ApiAccessLogs', logSettings);
   const corsOrigins = [...(options.corsOrigins ?? [])];
   const api = new apigw.RestApi(scope, 'Api', {
     description: 'kmsvault API',
     // The account-wide logging role is not this stack's to own unless asked (see VaultApiOptions).
     cloudWatchRole: options.manageAccountCloudWatchRole === true,
-    ...(options.manageAccountCloudWatchRole === true ? { cloudWatchRoleRemovalPolicy: removalPolicy } : {}),
+    ...(options.manageAccountCloudWatchRole === true
+      ? { cloudWatchRoleRemovalPolicy: logSettings.removalPolicy }
+      : {}),
     endpointTypes: [apigw.EndpointType.REGIONAL],
     deployOptions: {
       // The stage is the API version: manifest path /v1/x is stage v1, resource /x.
@@ -84,11 +80,6 @@ export function restApi(
       },
     });
   }
-  acknowledge(
-    accessLogs,
-    'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
-    'CloudWatch Logs encrypts at rest; access logs hold no caller identity or body',
-  );
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
   if (cloudWatchRole !== undefined)
     acknowledge(
@@ -112,18 +103,8 @@ export function restApi(
     'NIST.800.53.R5-APIGWSSLEnabled',
     'the backend is Lambda, not an HTTP endpoint that a client certificate would authenticate to',
   );
-  if (options.waf !== true) {
-    acknowledge(
-      stage,
-      'AwsSolutions-APIG3',
-      'WAF is off by configuration (api.waf=false) in this environment; staging and prod turn it on',
-    );
-    acknowledge(
-      stage,
-      'NIST.800.53.R5-APIGWAssociatedWithWAF',
-      'WAF is off by configuration (api.waf=false) in this environment',
-    );
-  }
+  // Without api.waf the stage has no web ACL: cdk-nag's AwsSolutions-APIG3 and
+  // NIST.800.53.R5-APIGWAssociatedWithWAF stay for the app that made that choice to acknowledge.
   const authorizer = new apigw.TokenAuthorizer(scope, 'Authorizer', {
     handler: functions.authorizer,
     identitySource: apigw.IdentitySource.header('Authorization'),

@@ -64,6 +64,18 @@ export const TABLE_KEY_USER_ACTIONS = [
 /** DynamoDB creates grants on the table key for the principal that creates the table. */
 export const TABLE_KEY_CREATOR_ACTIONS = ['kms:CreateGrant', 'kms:DescribeKey'] as const;
 
+/**
+ * CloudWatch Logs (the regional service principal) encrypts and decrypts a
+ * log group's data under the logs key: the actions AWS documents for it.
+ */
+export const LOGS_KEY_SERVICE_ACTIONS = [
+  'kms:Encrypt*',
+  'kms:Decrypt*',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:Describe*',
+] as const;
+
 export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
 

@@ -5,14 +5,14 @@ import {
   type aws_dynamodb as dynamodb,
   aws_iam as iam,
   aws_lambda as lambda,
-  aws_logs as logs,
+  type aws_logs as logs,
   aws_lambda_nodejs as nodejs,
-  type RemovalPolicy,
   Stack,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LOG_ACTIONS, XRAY_ACTIONS } from './constants';
 import type { VaultKeys } from './keys';
+import { type LogGroupSettings, vaultLogGroup } from './log-groups';
 import { acknowledge } from './nag';
 import type { PasswordStrategy, VaultProps } from './props';
 import { FunctionRole } from './role';
@@ -55,46 +55,24 @@ export function functionEnvironment(
   };
 }
 
-/** The three functions in `scope`, each with its own log group and logging/tracing policy. */
+/** The three functions in `scope`, each with its own (encrypted) log group and logging/tracing policy. */
 export function vaultFunctions(
   scope: Construct,
   roles: VaultFunctions<iam.Role>,
   environment: Record<string, string>,
-  logRetention: logs.RetentionDays,
-  removalPolicy: RemovalPolicy,
+  logSettings: LogGroupSettings,
 ): VaultFunctions<nodejs.NodejsFunction> {
   return {
     // scrypt N=2^17, r=8 needs 128 MiB for itself and CPU: 1 GiB gives a full vCPU share on arm64.
-    auth: fn(
-      scope,
-      'AuthFunction',
-      'lambda-auth',
-      roles.auth,
-      environment,
-      logRetention,
-      removalPolicy,
-      1024,
-      10,
-    ),
-    secrets: fn(
-      scope,
-      'SecretsFunction',
-      'lambda-secrets',
-      roles.secrets,
-      environment,
-      logRetention,
-      removalPolicy,
-      512,
-      10,
-    ),
+    auth: fn(scope, 'AuthFunction', 'lambda-auth', roles.auth, environment, logSettings, 1024, 10),
+    secrets: fn(scope, 'SecretsFunction', 'lambda-secrets', roles.secrets, environment, logSettings, 512, 10),
     authorizer: fn(
       scope,
       'AuthorizerFunction',
       'lambda-authorizer',
       roles.authorizer,
       environment,
-      logRetention,
-      removalPolicy,
+      logSettings,
       256,
       5,
     ),
@@ -108,12 +86,11 @@ function fn(
   pkg: string,
   role: iam.Role,
   environment: Record<string, string>,
-  retention: logs.RetentionDays,
-  removalPolicy: RemovalPolicy,
+  logSettings: LogGroupSettings,
   memorySize: number,
   timeoutSeconds: number,
 ): nodejs.NodejsFunction {
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention, removalPolicy });
+  const logGroup = vaultLogGroup(scope, `${id}Logs`, logSettings);
   const fn = new nodejs.NodejsFunction(scope, id, {
     entry: join(ROOT, 'packages', pkg, 'src', 'lambda.ts'),
     handler: 'handler',
@@ -176,11 +153,6 @@ function fn(
     fn,
     'NIST.800.53.R5-LambdaConcurrency',
     'bounded by the API stage throttling; reserved concurrency would starve accounts with a low concurrency quota',
-  );
-  acknowledge(
-    logGroup,
-    'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
-    'CloudWatch Logs encrypts at rest; the functions log no secret, password or token (tests scan the logs)',
   );
   return fn;
 }

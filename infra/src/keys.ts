@@ -12,6 +12,7 @@ import {
 import type { Construct } from 'constructs';
 import {
   KMS_ADMIN_ACTIONS,
+  LOGS_KEY_SERVICE_ACTIONS,
   PASSWORD_KEY_HMAC_ACTIONS,
   PASSWORD_KEY_RSA_ACTIONS,
   SIGNING_KEY_SIGN_ACTIONS,
@@ -202,6 +203,36 @@ export function alarmKey(scope: Construct, administration: KeyAdministration): k
     }),
   );
   return alarmTopicKey;
+}
+
+/**
+ * The key of the vault's log groups (the functions', the API's access logs,
+ * the WAF's). Its policy lets CloudWatch Logs of the stack's region use it
+ * for the log groups of the stack's account and region only: the encryption
+ * context CloudWatch Logs sends names the log group
+ * (`kms:EncryptionContext:aws:logs:arn`). Not one group's ARN: the groups
+ * take the key at creation, so their ARNs cannot be in its policy.
+ */
+export function logsKey(scope: Construct, administration: KeyAdministration): kms.Key {
+  const logsKey = key(scope, 'LogsKey', 'kmsvault logs key: the log groups at rest', administration, {
+    keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
+    enableKeyRotation: true,
+  });
+  const stack = Stack.of(scope);
+  logsKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchLogsEncryptsLogGroups',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: [...LOGS_KEY_SERVICE_ACTIONS],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+        },
+      },
+    }),
+  );
+  return logsKey;
 }
 
 /**

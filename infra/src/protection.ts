@@ -1,14 +1,7 @@
-import {
-  ArnFormat,
-  type aws_apigateway as apigw,
-  aws_logs as logs,
-  type RemovalPolicy,
-  Stack,
-  aws_wafv2 as wafv2,
-} from 'aws-cdk-lib';
+import { ArnFormat, type aws_apigateway as apigw, Stack, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { retainableName } from './lifecycle';
-import { acknowledge } from './nag';
+import { type LogGroupSettings, vaultLogGroup } from './log-groups';
 import {
   authRateRule,
   bodyTooLargeRule,
@@ -24,8 +17,8 @@ export { AUTH_PATH_PREFIX } from './waf-rules';
 export interface WebAclOptions {
   /** Requests per 5 minutes per client address on `/v1/auth/*`. */
   readonly authRateLimit: number;
-  readonly logRetention: logs.RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
+  /** Its log group's retention, removal policy and key. */
+  readonly logs: LogGroupSettings;
   /**
    * The API is served through the web vault's CloudFront distribution:
    * requests without its origin-verify header are blocked, and the rate
@@ -40,7 +33,7 @@ export interface WebAclOptions {
  * request that did not come through it; AWS managed rules (the common
  * set's 8 KB body rule only counting); a block of bodies over the API's
  * limit; and a rate-based rule on `/v1/auth/*`. It logs to its own log
- * group, the Authorization and origin-verify headers redacted.
+ * group (under the logs key), the Authorization and origin-verify headers redacted.
  */
 export function webAcl(scope: Construct, api: apigw.RestApi, options: WebAclOptions): wafv2.CfnWebACL {
   const { cloudFront } = options;
@@ -67,15 +60,11 @@ export function webAcl(scope: Construct, api: apigw.RestApi, options: WebAclOpti
   });
   // WAF logs go to a log group whose name WAF requires to start with aws-waf-logs-;
   // the stack's id in it keeps a retained group from blocking the stack's next create.
-  const wafLogs = new logs.LogGroup(scope, 'WebAclLogs', {
-    logGroupName: retainableName(scope, 'aws-waf-logs-kmsvault-'),
-    retention: options.logRetention,
-    removalPolicy: options.removalPolicy,
-  });
-  acknowledge(
-    wafLogs,
-    'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
-    'CloudWatch Logs encrypts at rest; WAF logs hold request metadata, and the Authorization header is redacted',
+  const wafLogs = vaultLogGroup(
+    scope,
+    'WebAclLogs',
+    options.logs,
+    retainableName(scope, 'aws-waf-logs-kmsvault-'),
   );
   new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
     resourceArn: acl.attrArn,

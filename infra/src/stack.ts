@@ -1,6 +1,7 @@
 import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment } from './config';
+import { acknowledge } from './nag';
 import { ArnListPrincipal } from './principals';
 import { Vault } from './vault';
 
@@ -37,5 +38,32 @@ export class VaultStack extends Stack {
       api: { waf: config.waf, corsOrigins: config.corsOrigins },
       webVault: config.webVault,
     });
+    acknowledgeChoices(this.vault, config);
   }
+}
+
+/**
+ * The cdk-nag findings that this app's configuration choices leave on the
+ * Vault, acknowledged here (the Vault acknowledges none made by a choice of
+ * its props): each only where the environment makes the choice.
+ */
+function acknowledgeChoices(vault: Vault, config: ResolvedEnvironment): void {
+  if (!config.waf) {
+    const reason = `${config.name} runs without a web ACL (config waf: false): a development stack; staging and prod attach it`;
+    acknowledge(vault.api.deploymentStage, 'AwsSolutions-APIG3', reason);
+    acknowledge(vault.api.deploymentStage, 'NIST.800.53.R5-APIGWAssociatedWithWAF', reason);
+    if (vault.web) acknowledge(vault.web.distribution, 'AwsSolutions-CFR2', reason);
+  }
+  if (vault.web)
+    acknowledge(
+      vault.web.distribution,
+      'AwsSolutions-CFR4',
+      'no custom domain yet: the default *.cloudfront.net certificate admits TLSv1, which current browsers no longer offer; a domain with a TLSv1.2_2021 policy ends it',
+    );
+  if (config.pointInTimeRecovery)
+    acknowledge(
+      vault.table,
+      'NIST.800.53.R5-DynamoDBInBackupPlan',
+      "point-in-time recovery (35 days) is on (config pointInTimeRecovery); AWS Backup plans are the account's, not this stack's",
+    );
 }

@@ -43,11 +43,8 @@ export function vaultTables(
     sortKey: { name: VAULT_TABLE.beaconAttribute, type: dynamodb.AttributeType.STRING },
     projectionType: dynamodb.ProjectionType.KEYS_ONLY,
   });
-  acknowledge(
-    table,
-    'NIST.800.53.R5-DynamoDBInBackupPlan',
-    "point-in-time recovery (35 days) is on; an AWS Backup plan is the account owner's choice",
-  );
+  // No AWS Backup plan here: NIST.800.53.R5-DynamoDBInBackupPlan on the vault table stays for
+  // the app, which adds a plan (a backup selection of `vault.table`) or acknowledges the finding.
   const idempotencyTable = new dynamodb.Table(scope, 'IdempotencyTable', {
     ...tableSettings,
     partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },

@@ -23,8 +23,9 @@ import {
 import { customDomain } from './domain';
 import { functionEnvironment, functionRole, vaultFunctions } from './functions';
 import { keyChangeAlarm } from './key-changes';
-import { deployerPrincipal, type KeyAdministration, vaultKeys } from './keys';
+import { deployerPrincipal, type KeyAdministration, logsKey, vaultKeys } from './keys';
 import { stackRemovalPolicy } from './lifecycle';
+import type { LogGroupSettings } from './log-groups';
 import { alarmsAndDashboard, alarmTopic } from './monitoring';
 import { cloudFrontOriginProtection } from './origin-verify';
 import type { VaultProps } from './props';
@@ -52,6 +53,8 @@ export class Vault extends Construct {
   /** The current signing key: the construct's own, or VaultProps.signingKey. */
   public readonly signingKey: kms.IKey;
   public readonly tableKey: kms.Key;
+  /** The key of the vault's log groups (functions, API access logs, WAF logs). */
+  public readonly logsKey: kms.Key;
   public readonly table: dynamodb.Table;
   public readonly idempotencyTable: dynamodb.Table;
   public readonly functions: Readonly<Record<FunctionName | 'authorizer', nodejs.NodejsFunction>>;
@@ -66,8 +69,6 @@ export class Vault extends Construct {
   public readonly web?: WebVault;
 
   private readonly roles: Record<FunctionName | 'authorizer', FunctionRole>;
-  private readonly logRetention: logs.RetentionDays;
-  private readonly removalPolicy: RemovalPolicy;
 
   public constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
@@ -75,9 +76,6 @@ export class Vault extends Construct {
     validateSigningKeys(props);
     const strategy = props.passwordStrategy ?? 'hmac';
     const removalPolicy = stackRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    this.removalPolicy = removalPolicy;
-    this.logRetention = logRetention;
     const apiOptions = props.api ?? {};
 
     // ---- roles first: key policies name them --------------------------------
@@ -99,6 +97,12 @@ export class Vault extends Construct {
     this.passwordKey = keys.passwordKey;
     this.signingKey = keys.signingKey;
     this.tableKey = keys.tableKey;
+    this.logsKey = logsKey(this, administration);
+    const logSettings: LogGroupSettings = {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+      encryptionKey: this.logsKey,
+    };
 
     // ---- tables -------------------------------------------------------------
     const tables = vaultTables(this, this.tableKey, props, removalPolicy);
@@ -108,7 +112,7 @@ export class Vault extends Construct {
     // ---- functions ----------------------------------------------------------
     const environment = functionEnvironment(this, props, strategy, keys, this.table, this.idempotencyTable);
     grantSigningKeys(props.signingKey, props.previousSigningKeys ?? [], this.roles);
-    this.functions = vaultFunctions(this, this.roles, environment, logRetention, removalPolicy);
+    this.functions = vaultFunctions(this, this.roles, environment, logSettings);
     grantTable(
       this,
       this.table,
@@ -126,7 +130,7 @@ export class Vault extends Construct {
     );
 
     // ---- API ----------------------------------------------------------------
-    this.api = restApi(this, this.functions, apiOptions, logRetention, removalPolicy);
+    this.api = restApi(this, this.functions, apiOptions, logSettings);
     if (apiOptions.domain !== undefined) this.apiDomain = customDomain(this, this.api, apiOptions.domain);
     // Behind CloudFront with a web ACL: the API answers only requests that came through CloudFront.
     const originProtection =
@@ -134,8 +138,7 @@ export class Vault extends Construct {
     if (apiOptions.waf === true)
       this.webAcl = webAcl(this, this.api, {
         authRateLimit: apiOptions.authRateLimit ?? 300,
-        logRetention: this.logRetention,
-        removalPolicy: this.removalPolicy,
+        logs: logSettings,
         ...(originProtection ? { cloudFront: originProtection } : {}),
       });
     if (props.webVault === true)
@@ -157,6 +160,7 @@ export class Vault extends Construct {
       this.passwordKey,
       this.signingKey,
       this.tableKey,
+      this.logsKey,
       ...(this.alarmTopic.masterKey ? [this.alarmTopic.masterKey] : []),
     ]);
   }

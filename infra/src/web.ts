@@ -146,16 +146,15 @@ export class WebVault extends Construct {
       'AwsSolutions-CFR1',
       'a credential vault for the whole world; no country is refused by design',
     );
-    acknowledge(
-      this.distribution,
-      'AwsSolutions-CFR2',
-      'the API behind /v1/* has its own regional WAF; the static files need none',
-    );
-    acknowledge(
-      this.distribution,
-      'AwsSolutions-CFR4',
-      'the default CloudFront certificate allows TLSv1 for legacy clients; bring a custom domain and certificate to enforce TLSv1.2',
-    );
+    // Only with the API's web ACL: without it, AwsSolutions-CFR2 stays for the app to acknowledge.
+    if (protection)
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR2',
+        "the API behind /v1/* has its own regional web ACL, which admits only this distribution's requests; the static files need none",
+      );
+    // The default *.cloudfront.net certificate allows TLSv1 for viewers (AwsSolutions-CFR4): that
+    // finding stays for the app, which accepts it (the distribution has no custom domain).
     new CfnOutput(this, 'WebBucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'WebDistributionId', { value: this.distribution.distributionId });
     new CfnOutput(this, 'WebUrl', { value: `https://${this.distribution.distributionDomainName}` });

@@ -2,6 +2,7 @@ import { App, aws_dynamodb as dynamodb, aws_iam as iam, Stack } from 'aws-cdk-li
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { addNagPacks } from '../src/app';
 import { Vault } from '../src/vault';
+import { acknowledgeDefaultChoices } from './nag-support';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/KeyAdmin';
 
@@ -126,6 +127,7 @@ describe('Class: Vault (grants)', () => {
     addNagPacks(app);
     const stack = new Stack(app, 'GrantsNag', { env: { account: '123456789012', region: 'us-east-1' } });
     const vault = new Vault(stack, 'Vault', { keyAdmins: [new iam.ArnPrincipal(ADMIN)] });
+    acknowledgeDefaultChoices(vault);
 
     // WHEN it adds a statement to a function role
     vault.functions.secrets.addToRolePolicy(

@@ -45,7 +45,7 @@ describe('Function: vaultKeys (administration)', () => {
 
     // THEN
     const keys = keysOf(template);
-    expect(keys).toHaveLength(5);
+    expect(keys).toHaveLength(6);
     for (const key of keys) {
       const statements = key.Properties.KeyPolicy.Statement;
       const admin = statements.find((s) => s.Sid === 'DeployerKeyAdministration') as Statement;

@@ -124,8 +124,8 @@ describe('Function: keyChangeAlarm', () => {
 
   it("sends PutKeyPolicy, ScheduleKeyDeletion and DisableKey of each of the vault's keys, by id or ARN, to the alarm topic", () => {
     // THEN
-    const keys = [vault.vaultKey, vault.passwordKey, vault.signingKey, vault.tableKey].map((k) =>
-      stack.getLogicalId(k.node.defaultChild as never),
+    const keys = [vault.vaultKey, vault.passwordKey, vault.signingKey, vault.tableKey, vault.logsKey].map(
+      (k) => stack.getLogicalId(k.node.defaultChild as never),
     );
     const rule = Object.values(template.findResources('AWS::Events::Rule'))[0]?.Properties as {
       EventPattern: {

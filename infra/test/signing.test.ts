@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { addNagPacks } from '../src/app';
 import { VaultKey } from '../src/keys';
 import { Vault, type VaultProps } from '../src/vault';
+import { acknowledgeDefaultChoices } from './nag-support';
 
 const ACCOUNT = '123456789012';
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/KeyAdmin`;
@@ -128,11 +129,12 @@ describe('Class: Vault (signingKey)', () => {
     const app = new App();
     addNagPacks(app);
     const stack = new Stack(app, 'SigningNag', { env: { account: ACCOUNT, region: 'eu-west-1' } });
-    new Vault(stack, 'Vault', {
+    const vault = new Vault(stack, 'Vault', {
       keyAdmins: [new iam.ArnPrincipal(ADMIN)],
       signingKey: kms.Key.fromKeyArn(stack, 'Current', OLD_KEY.replace('1111', '9999')),
       previousSigningKeys: [kms.Key.fromKeyArn(stack, 'Old', OLD_KEY)],
     });
+    acknowledgeDefaultChoices(vault);
     expect(() => app.synth()).not.toThrow();
   });
 

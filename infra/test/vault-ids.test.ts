@@ -14,6 +14,7 @@ import { Vault, type VaultProps } from '../src/vault';
  */
 const DEFAULT_VAULT_IDS = [
   ['AWS::KMS::Key', 'VaultAlarmTopicKey2F4B43E8'],
+  ['AWS::KMS::Key', 'VaultLogsKeyE9AD315A'],
   ['AWS::KMS::Key', 'VaultPasswordKeyAC83A2DA'],
   ['AWS::KMS::Key', 'VaultSigningKeyA990EC20'],
   ['AWS::KMS::Key', 'VaultTableKeyD864A9CB'],
