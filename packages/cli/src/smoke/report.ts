@@ -17,6 +17,7 @@ export class SmokeReport {
     if (value !== undefined && value.length > 0) this.credentials.add(value);
   }
 
+  /** The first failed step, its message redacted. */
   public get failure(): { step: string; message: string } | undefined {
     return this.failed;
   }
@@ -41,9 +42,13 @@ export class SmokeReport {
   }
 
   public line(text: string): void {
+    this.write(this.redact(text));
+  }
+
+  private redact(text: string): string {
     let safe = text;
     for (const value of this.credentials) safe = safe.split(value).join('[redacted]');
-    this.write(safe);
+    return safe;
   }
 
   private async run<T>(
@@ -63,7 +68,7 @@ export class SmokeReport {
       const message =
         err instanceof SmokeFailure ? err.message : `unexpected error: ${(err as Error).message}`;
       this.line(`FAIL ${name} (${ms()}): ${message}`);
-      this.failed ??= { step: name, message };
+      this.failed ??= { step: name, message: this.redact(message) };
       if (rethrow) throw new SkippedStep();
       throw err;
     }

@@ -56,7 +56,7 @@ export async function smoke(url: string, options: SmokeOptions): Promise<number>
     await report.step('health', () => checkHealth(http));
     const jwks = await report.step(
       'jwks',
-      () => usableJwks(http, `/${API_STAGE}/.well-known/jwks.json`),
+      () => usableJwks(http, '/v1/.well-known/jwks.json'),
       (set) => `${set.keys.length} key(s)`,
     );
     if (!stageUrl) {
@@ -105,11 +105,9 @@ export async function smoke(url: string, options: SmokeOptions): Promise<number>
 }
 
 async function checkHealth(http: SmokeHttp): Promise<void> {
-  const body = await http.expectJson<unknown>('GET', `/${API_STAGE}/health`, 200);
+  const body = await http.expectJson<unknown>('GET', '/v1/health', 200);
   if (!healthSchema.safeParse(body).success)
-    throw new SmokeFailure(
-      `GET /${API_STAGE}/health answered 200 but not {"status":"ok","dynamodb":"ok","kms":"ok"}`,
-    );
+    throw new SmokeFailure(`GET /v1/health answered 200 but not {"status":"ok","dynamodb":"ok","kms":"ok"}`);
 }
 
 /** The JWKS at `path`: at least one key, and every key one jose imports. */
@@ -129,9 +127,7 @@ async function usableJwks(http: SmokeHttp, path: string): Promise<JSONWebKeySet>
 async function sameKeys(stage: JSONWebKeySet, root: JSONWebKeySet): Promise<void> {
   const kids = (set: JSONWebKeySet) => JSON.stringify(set.keys.map((key) => key.kid).sort());
   if (kids(stage) !== kids(root))
-    throw new SmokeFailure(
-      `/.well-known/jwks.json holds other keys than /${API_STAGE}/.well-known/jwks.json`,
-    );
+    throw new SmokeFailure('/.well-known/jwks.json holds other keys than /v1/.well-known/jwks.json');
 }
 
 async function checkWebVault(http: SmokeHttp): Promise<void> {
@@ -206,7 +202,7 @@ async function removeUser(
   session: Session | undefined,
   created: boolean,
 ): Promise<boolean> {
-  const leftBehind = `; the user ${username} may be left behind: delete it by hand`;
+  const leftBehind = `; the user ${username} may be left behind (holding one test secret; nobody knows its password)`;
   let token = session?.accessToken;
   if (token === undefined) {
     const res = await http.call('POST', '/v1/auth/login', { body: { username, password } });
