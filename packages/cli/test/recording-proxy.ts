@@ -9,13 +9,22 @@ export interface Recorded {
   readonly body: Record<string, unknown> | undefined;
 }
 
+/** What the stack answered to one request. The body may hold tokens: compare it, never print it. */
+export interface Answered {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly body: string;
+}
+
 /**
  * An HTTP proxy on loopback in front of the local stack that records every
  * request the CLI makes, and can hold requests back (`gate`) to line up a
- * race deterministically. It forwards everything unchanged.
+ * race deterministically. It forwards everything unchanged, and records the answers.
  */
 export class RecordingProxy {
   public readonly requests: Recorded[] = [];
+  public readonly answers: Answered[] = [];
   /** Returns a promise to hold a request until it settles; undefined forwards at once. */
   public gate: ((request: Recorded) => Promise<void> | undefined) | undefined;
   private server: Server | undefined;
@@ -70,6 +79,12 @@ export class RecordingProxy {
       ...(raw.length > 0 ? { body: raw } : {}),
     });
     const out = Buffer.from(await answer.arrayBuffer());
+    this.answers.push({
+      method: recorded.method,
+      path: recorded.path,
+      status: answer.status,
+      body: out.toString('utf8'),
+    });
     const outHeaders: Record<string, string> = {};
     answer.headers.forEach((value, name) => {
       if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
