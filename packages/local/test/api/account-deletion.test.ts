@@ -4,13 +4,14 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   AccountDeletion,
   AccountDeletionIncompleteError,
+  buildOpenApi,
   documentClient,
   PartitionEraser,
   UserRepository,
 } from '@kmsvault/core';
 import { decodeJwt } from 'jose';
 import type { LocalStack } from '../../src/stack';
-import { call, startTestStack, type TestRequest, type TestStack } from '../../src/testing';
+import { call, OpenApiRecorder, startTestStack, type TestRequest, type TestStack } from '../../src/testing';
 
 type Tokens = { accessToken: string; refreshToken: string };
 type Problem = { code: string; status: number; detail: string; errors?: { path: string }[] };
@@ -31,6 +32,7 @@ describe('Account deletion over HTTP', () => {
   let stack: LocalStack;
   let counter = 0;
   const passwords: string[] = [];
+  const recorder = new OpenApiRecorder();
 
   beforeAll(async () => {
     suite = await startTestStack(
@@ -48,13 +50,17 @@ describe('Account deletion over HTTP', () => {
     send<Tokens & Problem>('/v1/auth/login', { method: 'POST', body: { username, password } });
   const refresh = (refreshToken: string) =>
     send<Tokens>('/v1/auth/refresh', { method: 'POST', body: { refreshToken } });
-  const deleteAccount = (bearer: string | undefined, body: unknown) =>
-    send<Problem>('/v1/account', {
+  const deleteAccount = async (bearer: string | undefined, body: unknown) => {
+    const res = await send<Problem>('/v1/account', {
       method: 'DELETE',
       headers: { 'content-type': 'application/json' },
       ...(bearer ? { bearer } : {}),
       body,
     });
+    const type = res.headers['content-type'] as string | undefined;
+    recorder.record('DELETE', '/v1/account', res.status, type, res.body ?? undefined);
+    return res;
+  };
   const list = (bearer: string) => send<{ items: { id: string }[] }>('/v1/secrets', { bearer });
   /** Longer than the authorizer may reuse a session's state. */
   const revocationDelay = () => sleep(TOKENS.sessionCheckCacheSeconds * 1000 + 300);
@@ -375,6 +381,11 @@ describe('Account deletion over HTTP', () => {
     expect(await usernameClaim(ivy.username)).toBeUndefined();
     expect(await anythingOf(ivy.userId)).toEqual([]);
     expect((await refresh(renewed.body.refreshToken)).status).toBe(401);
+  });
+
+  it('answered only statuses and bodies the OpenAPI document declares for DELETE /v1/account', () => {
+    expect(recorder.count).toBeGreaterThan(10);
+    expect(recorder.check(buildOpenApi())).toEqual([]);
   });
 
   it('never logs a password', () => {
