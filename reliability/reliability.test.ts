@@ -118,6 +118,8 @@ describe('Reliability and abuse', () => {
       refresh: { refreshToken: nobody },
       logout: { refreshToken: nobody },
       changePassword: { currentPassword: u.password, newPassword: u.password },
+      // A wrong password: the route runs its whole password check and deletes nothing.
+      deleteAccount: { password: `not ${u.password}` },
       createSecret: { name: 'during the fault' },
       updateSecret: { name: 'changed during the fault' },
       generatePassword: { length: 16 },
@@ -149,6 +151,7 @@ describe('Reliability and abuse', () => {
     'signup',
     'login',
     'changePassword',
+    'deleteAccount',
     'createSecret',
     'getSecret',
     'updateSecret',

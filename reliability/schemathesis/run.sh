@@ -64,7 +64,10 @@ fi
 echo "schemathesis: local stack at $url (pid $stack_pid)"
 
 # A user of its own: signed up and logged in; its access token (15 minutes,
-# longer than the run) is passed to Schemathesis and never printed.
+# longer than the run) is passed to Schemathesis and never printed. Its
+# password (24 random bytes) stays in this script: the routes that need it,
+# changePassword and deleteAccount, only ever get wrong ones from the fuzzer,
+# so it can neither change the password nor delete its own user.
 KMSVAULT_FUZZ_TOKEN="$("$venv/bin/python" - "$url" <<'PY'
 import secrets
 import sys

@@ -33,6 +33,7 @@ export function parseCommandLine(argv: string[]) {
       'exclude-ambiguous': { type: 'boolean', default: false },
       format: { type: 'string' },
       force: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
     },
   });
 }

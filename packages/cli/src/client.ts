@@ -131,6 +131,7 @@ async function answer<T>(res: Response): Promise<ApiResponse<T>> {
   if ((res.headers.get('content-type') ?? '').includes('json') && text.length > 0) data = JSON.parse(text);
   if (!res.ok) {
     const problem = (typeof data === 'object' && data !== null ? data : {}) as {
+      code?: string;
       detail?: string;
       errors?: { path: string; message: string }[];
     };
@@ -141,6 +142,7 @@ async function answer<T>(res: Response): Promise<ApiResponse<T>> {
     throw new CliError(
       `${problem.detail ?? `the API answered ${res.status}`}${fields}${wait ? ` Retry after ${wait} s.` : ''}`,
       exitCodeFor(res.status),
+      typeof problem.code === 'string' ? problem.code : undefined,
     );
   }
   return { status: res.status, data: data as T, headers: res.headers };

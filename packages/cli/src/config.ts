@@ -120,3 +120,16 @@ export function writeDeviceToken(
   devices[apiKey(apiUrl)] = { ...devices[apiKey(apiUrl)], [userKey(username)]: token };
   writePrivate(devicesPath(env), JSON.stringify(devices, null, 2));
 }
+
+/** Forgets the known-device token of an account (it was deleted). */
+export function removeDeviceToken(
+  apiUrl: string,
+  username: string,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const devices = readDevices(env);
+  const forApi = devices[apiKey(apiUrl)];
+  if (forApi?.[userKey(username)] === undefined) return;
+  delete forApi[userKey(username)];
+  writePrivate(devicesPath(env), JSON.stringify(devices, null, 2));
+}

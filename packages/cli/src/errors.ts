@@ -14,6 +14,8 @@ export class CliError extends Error {
   public constructor(
     message: string,
     public readonly exitCode: number,
+    /** The problem's `code`, when the API answered one. */
+    public readonly problemCode?: string,
   ) {
     super(message);
     this.name = 'CliError';

@@ -58,3 +58,40 @@ export function readPassword(
     stdin.on('end', onEnd);
   });
 }
+
+/**
+ * Asks for one line on the terminal, echoed (a confirmation, never a
+ * secret). The input ending first cancels.
+ */
+export function readLine(
+  prompt: string,
+  stdin: NodeJS.ReadableStream,
+  stderr: NodeJS.WritableStream,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let value = '';
+    stderr.write(prompt);
+    stdin.resume();
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      const end = text.search(/[\r\n]/);
+      if (end === -1) {
+        value += text;
+        return;
+      }
+      finish();
+      resolve(value + text.slice(0, end));
+    };
+    const onEnd = () => {
+      finish();
+      reject(new CliError('cancelled: the input ended', EXIT.usage));
+    };
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.pause();
+    };
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+  });
+}

@@ -1,4 +1,5 @@
 import { login, logout, signup, whoami } from './account';
+import { deleteAccount } from './account-delete';
 import { parseCommandLine } from './args';
 import { Client } from './client';
 import { localApiUrl, readCredentials } from './config';
@@ -80,6 +81,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return logout(ctx);
     case 'whoami':
       return whoami(ctx);
+    case 'account':
+      if (rest[0] !== 'delete') throw new CliError('account needs a subcommand: delete', EXIT.usage);
+      return deleteAccount(ctx);
     case 'ls':
       return list(ctx);
     case 'get':

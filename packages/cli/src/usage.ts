@@ -5,6 +5,9 @@ export const USAGE = `usage: kmsvault <command> [options]
   login                       log in (--username, password prompted or --password-stdin)
   logout                      end the session and remove the stored tokens
   whoami                      show who is logged in, where
+  account delete              delete the logged-in account for good: every secret, version, trash entry and
+                              session; asks for the username to confirm (or --yes) and the password (or
+                              --password-stdin)
   ls                          list secrets [--search TEXT] [--site HOST] [--tag TAG] [--folder NAME]
   get <id|name>               show a secret [--field password|username|url|notes|name]
   add                         add a secret from flags (--name, --url, --username, --tag…, --folder) with its

@@ -1,4 +1,5 @@
 import {
+  AccountDeletion,
   type ApiHandler,
   AuthService,
   buildRouter,
@@ -6,6 +7,7 @@ import {
   changePasswordSchema,
   credentialsSchema,
   DeviceRepository,
+  deleteAccountSchema,
   documentClient,
   emptyResult,
   type FunctionDependencies,
@@ -15,6 +17,7 @@ import {
   LoginThrottleRepository,
   loginRequestSchema,
   type OperationContext,
+  PartitionEraser,
   PasswordHasher,
   parseJsonBody,
   refreshRequestSchema,
@@ -31,13 +34,28 @@ function clientOf(ctx: OperationContext): string {
   return ctx.event.requestContext.identity?.sourceIp ?? 'unknown';
 }
 
+/**
+ * Time an account deletion keeps in hand when it stops starting batches: a
+ * batch in flight, the last transaction and the answer fit in it before the
+ * function's timeout.
+ */
+const DELETION_RESERVE_MS = 3_000;
+
+/** Whether the invocation is close to its timeout (never, without a Lambda context that knows). */
+function nearTimeout(ctx: OperationContext): () => boolean {
+  const remaining = (ctx.lambdaContext as { getRemainingTimeInMillis?: () => number } | undefined)
+    ?.getRemainingTimeInMillis;
+  return () => remaining !== undefined && remaining() < DELETION_RESERVE_MS;
+}
+
 /** Builds the account use cases once per container, then the auth function's router. */
 export function createAuthService(deps: AuthFunctionDependencies): AuthService {
   const db = documentClient(deps.dynamodb);
   const table = deps.config.tables.vault;
+  const users = new UserRepository(db, table);
   return new AuthService({
     kms: deps.kms,
-    users: new UserRepository(db, table),
+    users,
     sessions: new SessionRepository(db, table),
     throttle: new LoginThrottleRepository(db, table),
     devices: new DeviceRepository(db, table),
@@ -58,6 +76,16 @@ export function createAuthService(deps: AuthFunctionDependencies): AuthService {
       params: deps.config.scrypt,
     }),
     signer: new KmsJwsSigner({ kms: deps.kms, keyId: deps.config.keys.signing }),
+    accountDeletion: new AccountDeletion({
+      users,
+      eraser: new PartitionEraser(db, table),
+      now: deps.now ?? Date.now,
+      sweepFailed: (userId, error) =>
+        deps.logger.error('account deleted, its last sweep failed', {
+          userId,
+          error: (error as Error).name,
+        }),
+    }),
     config: deps.config,
     ...(deps.now ? { now: deps.now } : {}),
   });
@@ -102,6 +130,19 @@ export function createAuthHandler(deps: AuthFunctionDependencies): ApiHandler {
           clientOf(ctx),
         );
         logger.info('password changed', { userId });
+        return emptyResult(204);
+      },
+      deleteAccount: async (ctx) => {
+        const { userId, sessionId } = callerOf(ctx);
+        const body = parseJsonBody(ctx.event, deleteAccountSchema);
+        const deleted = await service.deleteAccount(
+          userId,
+          sessionId,
+          body.password,
+          clientOf(ctx),
+          nearTimeout(ctx),
+        );
+        logger.info('account deleted', { userId, items: deleted.items });
         return emptyResult(204);
       },
       getJwks: async () =>

@@ -12,6 +12,7 @@ import {
 import {
   changePasswordSchema,
   credentialsSchema,
+  deleteAccountSchema,
   jwksSchema,
   loginRequestSchema,
   loginResponseSchema,
@@ -158,6 +159,29 @@ export const ROUTES: readonly RouteDefinition[] = [
       204: { description: 'Changed.' },
       403: { description: 'The current password is wrong.' },
       429: { description: 'Too many wrong passwords; see Retry-After.' },
+    },
+  },
+  {
+    operationId: 'deleteAccount',
+    method: 'DELETE',
+    path: '/v1/account',
+    function: 'auth',
+    auth: 'bearer',
+    summary:
+      'Deletes the account for good: every secret, version and trash entry, every session and refresh ' +
+      'token, known devices and the wrapped user keys; the username becomes free. Point-in-time-recovery ' +
+      'backups of the table keep the deleted items, the wrapped user key included, for up to 35 days.',
+    body: deleteAccountSchema,
+    responses: {
+      204: { description: 'Deleted: every token of the account stops working, its username is free.' },
+      403: { description: 'The password is wrong (counts as a failed login).' },
+      429: { description: 'Too many wrong passwords; see Retry-After.' },
+      503: {
+        description:
+          'account_deletion_incomplete: the deletion stopped partway (a very large vault, or a ' +
+          'dependency failed); the account can no longer log in. Send the same request again, with ' +
+          'the same session, to finish it.',
+      },
     },
   },
   {

@@ -40,6 +40,9 @@ export const changePasswordSchema = z
   })
   .strict();
 
+/** Account deletion: the current login password. */
+export const deleteAccountSchema = z.object({ password: z.string().max(4096) }).strict();
+
 export const jwksSchema = z.object({
   keys: z.array(
     z.object({

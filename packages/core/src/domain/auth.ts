@@ -8,7 +8,8 @@ import type { DeviceRepository } from '../store/devices';
 import type { ServiceKeys } from '../store/service-keys';
 import type { RefreshRecord, SessionRepository } from '../store/sessions';
 import type { LoginThrottleRepository } from '../store/throttle';
-import type { UserRepository } from '../store/users';
+import type { UserProfile, UserRepository } from '../store/users';
+import type { AccountDeletion, DeletedAccount } from './account-deletion';
 import { checkPasswordPolicy, normaliseNewUsername, normaliseUsername } from './accounts';
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError, VaultError } from './errors';
 import { LoginLimiter } from './login-limits';
@@ -23,6 +24,7 @@ export interface AuthDependencies {
   readonly keyring: UserKeyring;
   readonly hasher: PasswordHasher;
   readonly signer: KmsJwsSigner;
+  readonly accountDeletion: AccountDeletion;
   readonly config: VaultConfig;
   /** Security events (a forged password record, refresh-token reuse): ids only, never values. */
   readonly securityEvent?: (event: string, fields: Record<string, string>) => void;
@@ -140,7 +142,8 @@ export class AuthService {
     if (verdict.forged === true) {
       this.deps.securityEvent?.('password_record_forged', { userId: userId ?? '' });
     }
-    if (!verdict.ok || profile === undefined) {
+    // An account being deleted answers as an unknown user, whatever the password.
+    if (!verdict.ok || profile === undefined || profile.deletedAt !== undefined) {
       await this.limiter.failed(attempt);
       throw new InvalidCredentialsError();
     }
@@ -218,19 +221,10 @@ export class AuthService {
     next: string,
     client: string,
   ): Promise<void> {
-    const profile = await this.deps.users.get(userId);
-    if (profile === undefined) throw new UnauthorizedError();
-    const key = normaliseUsername(profile.username).key;
-    const attempt = await this.limiter.begin(key, client, undefined);
-    const lend = this.lender(userId, Promise.resolve(profile.userKeys));
-    const verdict = await this.deps.hasher.verify(current, profile.password, userId, lend);
-    if (verdict.forged === true) this.deps.securityEvent?.('password_record_forged', { userId });
-    if (!verdict.ok) {
-      await this.limiter.failed(attempt);
-      throw new ForbiddenError('The current password is wrong.');
-    }
-    await this.limiter.succeeded(attempt);
+    const profile = await this.liveProfile(userId);
+    await this.checkPassword(profile, current, client, 'The current password is wrong.');
     checkPasswordPolicy(next, 'newPassword');
+    const lend = this.lender(userId, Promise.resolve(profile.userKeys));
     const record = await this.deps.hasher.create(next, userId, lend);
     const replaced = await this.deps.users.replacePassword(
       userId,
@@ -242,6 +236,27 @@ export class AuthService {
     await this.endSessions(userId, (family) => family !== sessionId, 'password_changed');
   }
 
+  /**
+   * Checks the password (a wrong one counts toward the account's login
+   * backoff, as in changePassword), then deletes the account (see
+   * AccountDeletion). `stop` is the time budget: past it, the deletion
+   * stops between batches and answers 503, to be called again. An account
+   * whose deletion began and stopped can be finished, with the password,
+   * by the session that began it.
+   */
+  public async deleteAccount(
+    userId: string,
+    sessionId: string | undefined,
+    password: string,
+    client: string,
+    stop: () => boolean,
+  ): Promise<DeletedAccount> {
+    const profile = await this.deps.users.get(userId);
+    if (profile === undefined) throw new UnauthorizedError('The account does not exist.');
+    await this.checkPassword(profile, password, client, 'The password is wrong.');
+    return this.deps.accountDeletion.delete(profile, sessionId, stop);
+  }
+
   /** The current and previous signing keys, fetched once per container. */
   public jwksDocument(): Promise<{ keys: PublicJwk[] }> {
     const { signing, previousSigning } = this.deps.config.keys;
@@ -250,6 +265,37 @@ export class AuthService {
       throw err;
     });
     return this.jwks;
+  }
+
+  /** The caller's profile; 401 when the account is gone or being deleted. */
+  private async liveProfile(userId: string): Promise<UserProfile> {
+    const profile = await this.deps.users.get(userId);
+    if (profile === undefined || profile.deletedAt !== undefined) throw new UnauthorizedError();
+    return profile;
+  }
+
+  /**
+   * The password check of account operations: reserved against the
+   * account's login limits, 429 when backed off, 403 with `wrong` when it
+   * is wrong (counted as a failed login).
+   */
+  private async checkPassword(
+    profile: UserProfile,
+    password: string,
+    client: string,
+    wrong: string,
+  ): Promise<void> {
+    const { userId } = profile;
+    const key = normaliseUsername(profile.username).key;
+    const attempt = await this.limiter.begin(key, client, undefined);
+    const lend = this.lender(userId, Promise.resolve(profile.userKeys));
+    const verdict = await this.deps.hasher.verify(password, profile.password, userId, lend);
+    if (verdict.forged === true) this.deps.securityEvent?.('password_record_forged', { userId });
+    if (!verdict.ok) {
+      await this.limiter.failed(attempt);
+      throw new ForbiddenError(wrong);
+    }
+    await this.limiter.succeeded(attempt);
   }
 
   private async endSessions(userId: string, which: (family: string) => boolean, why: string): Promise<void> {

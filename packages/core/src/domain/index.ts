@@ -1,3 +1,4 @@
+export * from './account-deletion';
 export * from './accounts';
 export * from './auth';
 export * from './errors';

@@ -2,6 +2,7 @@ export * from './devices';
 export * from './document-client';
 export * from './heads';
 export * from './keys';
+export * from './partition-eraser';
 export * from './secrets';
 export * from './service-keys';
 export * from './sessions';

@@ -18,6 +18,8 @@ export interface UserProfile {
   readonly userKeys: readonly WrappedUserKey[];
   readonly createdAt: string;
   readonly passwordChangedAt: string;
+  /** Set when the account's deletion began: login refuses it from then on. */
+  readonly deletedAt?: string;
 }
 
 /**
@@ -111,5 +113,54 @@ export class UserRepository {
       if ((err as Error).name === 'ConditionalCheckFailedException') return false;
       throw err;
     }
+  }
+
+  /**
+   * Marks the account deleted (keeping the first mark on a repeat); false
+   * when there is no profile any more.
+   */
+  public async markDeleted(userId: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.user(userId), sk: keys.profileSk },
+          UpdateExpression: 'SET deletedAt = if_not_exists(deletedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes the profile (and with it the wrapped user keys), the username
+   * claim and `alsoDelete` (sort keys of the user's partition) in one
+   * transaction: the username is free exactly when the profile is gone.
+   */
+  public async remove(userId: string, usernameKey: string, alsoDelete: readonly string[]): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: this.tableName,
+              Key: { pk: keys.username(usernameKey), sk: keys.usernameSk },
+              // Never frees a name another account holds.
+              ConditionExpression: 'attribute_not_exists(pk) OR userId = :userId',
+              ExpressionAttributeValues: { ':userId': userId },
+            },
+          },
+          { Delete: { TableName: this.tableName, Key: { pk: keys.user(userId), sk: keys.profileSk } } },
+          ...alsoDelete.map((sk) => ({
+            Delete: { TableName: this.tableName, Key: { pk: keys.user(userId), sk } },
+          })),
+        ],
+      }),
+    );
   }
 }

@@ -681,6 +681,7 @@ describe('Secrets API over HTTP', () => {
         'refresh',
         'logout',
         'changePassword',
+        'deleteAccount',
         'getJwks',
         'createSecret',
         'importSecrets',
