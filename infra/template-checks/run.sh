@@ -19,13 +19,9 @@ venv="${TEMPLATE_CHECKS_VENV:-$root/.venv/template-checks}"
 
 # cfn-lint and checkov, pinned, in their own virtualenv (installed again only when
 # the requirements changed).
-if ! cmp -s "$here/requirements.txt" "$venv/requirements.txt" 2>/dev/null; then
-  echo "template-checks: installing requirements.txt into $venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$venv/requirements.txt"
-fi
+# shellcheck source=scripts/pinned-venv.sh
+. "$root/scripts/pinned-venv.sh"
+pinned_venv template-checks "$here/requirements.txt" "$venv"
 
 shopt -s nullglob
 templates=(cdk.out/*.template.json)
@@ -83,7 +79,7 @@ for artifact in artifacts.values():
         print("us-east-1" if region == "unknown-region" else region)
         break
 else:
-    sys.exit(f"template-checks: {template} is not a stack of cdk.out/manifest.json")
+    sys.exit(f"template-checks: {template} is not a stack of cdk.out/manifest.json (left by an older synth); run pnpm synth first, which writes every environment")
 PY
 }
 

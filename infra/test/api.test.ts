@@ -190,16 +190,21 @@ describe('Function: restApi (Lambda permissions)', () => {
   });
 });
 
+/** An imported ACM certificate in the stack's region, for a custom domain. */
+function certificateIn(stack: Stack): acm.ICertificate {
+  return acm.Certificate.fromCertificateArn(
+    stack,
+    'Certificate',
+    'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+  );
+}
+
 describe('Function: customDomain (api.domain)', () => {
   /** GIVEN a Vault whose API has a custom domain (with a hosted zone unless told otherwise). */
   function synthWithDomain(extra: Partial<VaultProps> = {}, zone = true): Template {
     const app = new App();
     const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
-    const certificate = acm.Certificate.fromCertificateArn(
-      stack,
-      'Certificate',
-      'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
-    );
+    const certificate = certificateIn(stack);
     const hostedZone = zone
       ? route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
           hostedZoneId: 'Z0000000000000000000',
@@ -247,11 +252,7 @@ describe('Function: customDomain (api.domain)', () => {
     const findings = (domain: boolean): string[] => {
       const app = new App();
       const stack = new Stack(app, 'NagDomain', { env: { account: '123456789012', region: 'eu-west-1' } });
-      const certificate = acm.Certificate.fromCertificateArn(
-        stack,
-        'Certificate',
-        'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
-      );
+      const certificate = certificateIn(stack);
       new Vault(stack, 'Vault', {
         keyAdmins: [new iam.ArnPrincipal(ADMIN)],
         api: {
@@ -278,11 +279,7 @@ describe('Function: customDomain (api.domain)', () => {
     );
     const app = new App();
     const stack = new Stack(app, 'Bad', { env: { account: '123456789012', region: 'eu-west-1' } });
-    const certificate = acm.Certificate.fromCertificateArn(
-      stack,
-      'C',
-      'arn:aws:acm:eu-west-1:123456789012:certificate/x',
-    );
+    const certificate = certificateIn(stack);
     expect(
       () =>
         new Vault(stack, 'Vault', {

@@ -25,13 +25,9 @@ time_limit="${SCHEMATHESIS_TIME_LIMIT:-600}"
 
 # Schemathesis, pinned, in its own virtualenv (installed again only when the
 # requirements changed).
-if ! cmp -s "$here/requirements.txt" "$venv/requirements.txt" 2>/dev/null; then
-  echo "schemathesis: installing requirements.txt into $venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$venv/requirements.txt"
-fi
+# shellcheck source=scripts/pinned-venv.sh
+. "$root/scripts/pinned-venv.sh"
+pinned_venv schemathesis "$here/requirements.txt" "$venv"
 
 work="$(mktemp -d)"
 stack_pid=""
