@@ -13,6 +13,8 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
+  // Workspace packages that publish compiled JavaScript (@kmsvault/cdk) resolve to their TypeScript sources here.
+  testEnvironmentOptions: { customExportConditions: ['kmsvault-source', 'node', 'node-addons'] },
   roots: ['<rootDir>/packages', '<rootDir>/infra'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },

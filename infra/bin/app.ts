@@ -1,3 +1,3 @@
-import { buildApp } from '../src/app';
+import { buildApp } from '../app/app';
 
 buildApp().synth();

@@ -8,7 +8,7 @@
 #   infra/scripts/check-key-admins.sh 'arn:aws:iam::123456789012:role/VaultKeyAdmin,arn:aws:iam::123456789012:role/Breakglass'
 set -euo pipefail
 
-# The stack's allowedPattern for each member (KEY_ADMIN_ARN_PATTERN in infra/src/stack.ts).
+# The stack's allowedPattern for each member (KEY_ADMIN_ARN_PATTERN in infra/app/stack.ts).
 pattern='^arn:aws[a-z-]*:iam::([0-9]{12}):(role|user)/([A-Za-z0-9+=.@_/-]+)$'
 
 error() {

@@ -1,8 +1,8 @@
-import { API_STAGE, type FunctionName, ROUTES, type RouteDefinition, resourcePathOf } from '@kmsvault/core';
-import { aws_apigateway as apigw, Duration, type aws_lambda_nodejs as nodejs } from 'aws-cdk-lib';
+import { aws_apigateway as apigw, Duration, type aws_lambda as lambda } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import * as z from 'zod';
-import type { VaultFunctions } from './functions';
+import { CORE_MANIFEST } from './core-manifest';
+import type { FunctionName, ManifestRoute } from './core-manifest-types';
+import type { PerFunction } from './functions';
 import { type LogGroupSettings, vaultLogGroup } from './log-groups';
 import { acknowledge } from './nag';
 import type { VaultApiOptions } from './props';
@@ -10,7 +10,7 @@ import type { VaultApiOptions } from './props';
 /** The REST API, from the route manifest: resources, methods, models, the authorizer. */
 export function restApi(
   scope: Construct,
-  functions: VaultFunctions<nodejs.NodejsFunction>,
+  functions: PerFunction<lambda.Function>,
   options: VaultApiOptions,
   logSettings: LogGroupSettings,
 ): apigw.RestApi {
@@ -26,7 +26,7 @@ export function restApi(
     endpointTypes: [apigw.EndpointType.REGIONAL],
     deployOptions: {
       // The stage is the API version: manifest path /v1/x is stage v1, resource /x.
-      stageName: API_STAGE,
+      stageName: CORE_MANIFEST.apiStage,
       accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
       accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
         caller: false,
@@ -115,14 +115,14 @@ export function restApi(
   // One invoke permission per function for the whole API (any stage, method and path of this
   // API, console test invocations included) rather than two per method: the function policy
   // (20 KB at most) no longer grows with the routes.
-  const integration = (fn: nodejs.NodejsFunction) =>
+  const integration = (fn: lambda.Function) =>
     new apigw.LambdaIntegration(fn, { scopePermissionToMethod: false });
   const integrations: Record<FunctionName, apigw.LambdaIntegration> = {
     auth: integration(functions.auth),
     secrets: integration(functions.secrets),
   };
-  for (const route of ROUTES) {
-    const resource = api.root.resourceForPath(resourcePathOf(route.path));
+  for (const route of CORE_MANIFEST.routes) {
+    const resource = api.root.resourceForPath(route.resourcePath);
     const method = resource.addMethod(route.method, integrations[route.function], {
       operationName: route.operationId,
       ...(route.auth === 'bearer'
@@ -131,7 +131,9 @@ export function restApi(
       // The models document each body; the function validates it against the same zod schema and
       // answers problem+json naming every field (API Gateway's validator would say only
       // "Invalid request body", as the template-driven local stack showed).
-      ...(route.body ? { requestModels: { 'application/json': model(scope, api, route) } } : {}),
+      ...(route.bodySchema
+        ? { requestModels: { 'application/json': model(scope, api, route, route.bodySchema) } }
+        : {}),
     });
     if (route.auth === 'none') {
       acknowledge(
@@ -151,18 +153,20 @@ export function restApi(
   return api;
 }
 
-/** A route's request model: its body schema as JSON Schema draft 4, for API Gateway's validator. */
-function model(scope: Construct, api: apigw.RestApi, route: RouteDefinition): apigw.Model {
-  const schema = z.toJSONSchema(route.body as z.ZodType, {
-    target: 'draft-04',
-    io: 'input',
-    unrepresentable: 'any',
-  }) as Record<string, unknown>;
-  const { $schema: _s, ...rest } = schema;
+/**
+ * A route's request model: its body schema as JSON Schema draft 4 (made from
+ * the route's zod schema, see core-manifest.ts), for API Gateway's validator.
+ */
+function model(
+  scope: Construct,
+  api: apigw.RestApi,
+  route: ManifestRoute,
+  bodySchema: NonNullable<ManifestRoute['bodySchema']>,
+): apigw.Model {
   return new apigw.Model(scope, `${route.operationId}Model`, {
     restApi: api,
     contentType: 'application/json',
     modelName: `${route.operationId}Request`,
-    schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...rest } as apigw.JsonSchema,
+    schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...bodySchema } as apigw.JsonSchema,
   });
 }

@@ -1,4 +1,3 @@
-import { API_STAGE } from '@kmsvault/core';
 import {
   aws_apigateway as apigw,
   CfnOutput,
@@ -6,6 +5,7 @@ import {
   aws_route53_targets as targets,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { CORE_MANIFEST } from './core-manifest';
 import type { VaultApiDomain } from './props';
 
 /**
@@ -29,7 +29,7 @@ export function customDomain(
     domainName: domain,
     restApi: api,
     stage: api.deploymentStage,
-    basePath: API_STAGE,
+    basePath: CORE_MANIFEST.apiStage,
   });
   if (options.hostedZone !== undefined)
     new route53.ARecord(scope, 'ApiDomainRecord', {
@@ -39,7 +39,7 @@ export function customDomain(
     });
   new CfnOutput(scope, 'ApiDomainUrl', {
     description: 'The API under its custom domain: give it to the CLI (--api-url) and API clients',
-    value: `https://${options.domainName}/${API_STAGE}/`,
+    value: `https://${options.domainName}/${CORE_MANIFEST.apiStage}/`,
   });
   return domain;
 }

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { DEFAULTS, type FunctionName } from '@kmsvault/core';
 import {
   Duration,
   type aws_dynamodb as dynamodb,
@@ -11,6 +10,8 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LOG_ACTIONS, XRAY_ACTIONS } from './constants';
+import { CORE_MANIFEST } from './core-manifest';
+import type { FunctionName } from './core-manifest-types';
 import type { VaultKeys } from './keys';
 import { type LogGroupSettings, vaultLogGroup } from './log-groups';
 import { acknowledge } from './nag';
@@ -20,7 +21,7 @@ import { FunctionRole } from './role';
 const ROOT = join(__dirname, '..', '..');
 
 /** The auth, secrets and authorizer functions (or their roles). */
-export type VaultFunctions<T> = Record<FunctionName | 'authorizer', T>;
+export type PerFunction<T> = Record<FunctionName | 'authorizer', T>;
 
 /** A role Lambda can assume, in `scope`, that takes later grants (see FunctionRole). */
 export function functionRole(scope: Construct, id: string): FunctionRole {
@@ -45,9 +46,9 @@ export function functionEnvironment(
     PREVIOUS_SIGNING_KEY_IDS: (props.previousSigningKeys ?? []).map((k) => k.keyArn).join(','),
     PASSWORD_STRATEGY: strategy,
     KEY_CACHE_MAX_AGE_SECONDS: String((props.keyCacheMaxAge ?? Duration.minutes(5)).toSeconds()),
-    HISTORY_DEPTH: String(props.historyDepth ?? DEFAULTS.historyDepth),
+    HISTORY_DEPTH: String(props.historyDepth ?? CORE_MANIFEST.defaults.historyDepth),
     TRASH_RETENTION_DAYS: String(
-      (props.trashRetention ?? Duration.days(DEFAULTS.trashRetentionDays)).toDays(),
+      (props.trashRetention ?? Duration.days(CORE_MANIFEST.defaults.trashRetentionDays)).toDays(),
     ),
     TOKEN_ISSUER: `kmsvault-${Stack.of(scope).stackName}`,
     POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -58,10 +59,10 @@ export function functionEnvironment(
 /** The three functions in `scope`, each with its own (encrypted) log group and logging/tracing policy. */
 export function vaultFunctions(
   scope: Construct,
-  roles: VaultFunctions<iam.Role>,
+  roles: PerFunction<iam.Role>,
   environment: Record<string, string>,
   logSettings: LogGroupSettings,
-): VaultFunctions<nodejs.NodejsFunction> {
+): PerFunction<lambda.Function> {
   return {
     // scrypt N=2^17, r=8 needs 128 MiB for itself and CPU: 1 GiB gives a full vCPU share on arm64.
     auth: fn(scope, 'AuthFunction', 'lambda-auth', roles.auth, environment, logSettings, 1024, 10),

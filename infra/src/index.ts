@@ -1,7 +1,15 @@
-export { addNagPacks, buildApp } from './app';
-export { ENVIRONMENTS, type EnvironmentConfig, type EnvironmentName, resolveEnvironment } from './config';
+// The construct library's public API (@kmsvault/cdk): what jsii compiles and
+// other languages see. The per-environment app (infra/app) is not part of it.
+
 export { VaultKey, type VaultKeyProps } from './keys';
-export { acknowledge } from './nag';
 export { ArnListPrincipal } from './principals';
-export { KEY_ADMIN_ARN_PATTERN, VaultStack } from './stack';
-export { type PasswordStrategy, Vault, type VaultApiOptions, type VaultProps } from './vault';
+export {
+  PasswordStrategy,
+  Vault,
+  type VaultApiDomain,
+  type VaultApiOptions,
+  type VaultFunctions,
+  type VaultProps,
+} from './vault';
+export type { CloudFrontOriginProtection } from './waf-rules';
+export { WebVault, type WebVaultProps } from './web';

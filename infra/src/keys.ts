@@ -24,7 +24,7 @@ import {
   VAULT_KEY_SECRETS_ACTIONS,
   VAULT_KEY_SERVICE_KEY_ACTIONS,
 } from './constants';
-import type { PasswordStrategy } from './props';
+import { PasswordStrategy } from './props';
 
 /** Who administers the keys, and whether the account root is trusted too. */
 export interface KeyAdministration {
@@ -122,7 +122,7 @@ export function vaultKeys(
     'PasswordKey',
     `kmsvault password key (${strategy}): protects login password hashes`,
     administration,
-    strategy === 'rsa'
+    strategy === PasswordStrategy.RSA
       ? { keySpec: kms.KeySpec.RSA_3072, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT }
       : { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC },
   );
@@ -139,7 +139,7 @@ export function vaultKeys(
   });
   allow(vaultKey, 'SecretsUnwrapsUserKeys', roles.secrets, VAULT_KEY_SECRETS_ACTIONS, userKeyContext);
   allow(vaultKey, 'SecretsDescribesForHealth', roles.secrets, VAULT_KEY_HEALTH_ACTIONS);
-  if (strategy === 'rsa') {
+  if (strategy === PasswordStrategy.RSA) {
     allow(passwordKey, 'AuthChecksPasswords', roles.auth, PASSWORD_KEY_RSA_ACTIONS);
   } else {
     allow(passwordKey, 'AuthChecksPasswords', roles.auth, PASSWORD_KEY_HMAC_ACTIONS, {

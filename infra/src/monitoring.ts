@@ -1,4 +1,3 @@
-import { DEPENDENCY_EVENT, INTEGRITY_EVENT } from '@kmsvault/core';
 import {
   Aws,
   type aws_apigateway as apigw,
@@ -8,14 +7,15 @@ import {
   type aws_dynamodb as dynamodb,
   Fn,
   aws_iam as iam,
+  type aws_lambda as lambda,
   aws_logs as logs,
-  type aws_lambda_nodejs as nodejs,
   Stack,
   aws_sns as sns,
   aws_sns_subscriptions as subs,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { VaultFunctions } from './functions';
+import { CORE_MANIFEST } from './core-manifest';
+import type { PerFunction } from './functions';
 import { alarmKey, type KeyAdministration } from './keys';
 import { acknowledge } from './nag';
 import type { VaultProps } from './props';
@@ -23,7 +23,7 @@ import type { VaultProps } from './props';
 /** What the alarms and the dashboard watch. */
 export interface MonitoredResources {
   readonly api: apigw.RestApi;
-  readonly functions: VaultFunctions<nodejs.NodejsFunction>;
+  readonly functions: PerFunction<lambda.Function>;
   readonly table: dynamodb.Table;
 }
 
@@ -128,7 +128,7 @@ export function alarmsAndDashboard(
     functions,
     namespace,
     'DependencyFailures',
-    DEPENDENCY_EVENT,
+    CORE_MANIFEST.events.dependency,
     period,
   );
   alarms.push(
@@ -142,7 +142,7 @@ export function alarmsAndDashboard(
     functions,
     namespace,
     'IntegrityErrors',
-    INTEGRITY_EVENT,
+    CORE_MANIFEST.events.integrity,
     period,
   );
   alarms.push(
@@ -218,7 +218,7 @@ export function metricNamespace(scope: Construct): string {
  */
 function logEventMetric(
   scope: Construct,
-  functions: VaultFunctions<nodejs.NodejsFunction>,
+  functions: PerFunction<lambda.Function>,
   namespace: string,
   metricName: string,
   message: string,

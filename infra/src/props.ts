@@ -9,7 +9,17 @@ import type {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 
-export type PasswordStrategy = 'rsa' | 'hmac';
+/**
+ * How login password hashes are protected (VaultProps.passwordStrategy).
+ * The values are the strings the functions read (`PASSWORD_STRATEGY`), so
+ * JavaScript callers may pass `'rsa'` or `'hmac'` as they are.
+ */
+export enum PasswordStrategy {
+  /** RSA_3072 key: KMS Decrypt checks a password, plus a user-key Decrypt to authenticate the record. */
+  RSA = 'rsa',
+  /** HMAC_256 key: one VerifyMac checks the password and authenticates the record. */
+  HMAC = 'hmac',
+}
 
 /** A custom domain for the REST API. */
 export interface VaultApiDomain {
@@ -56,7 +66,7 @@ export interface VaultApiOptions {
    * Origins allowed by CORS (https only); none means no CORS preflight is answered.
    * @default []
    */
-  readonly corsOrigins?: readonly string[];
+  readonly corsOrigins?: string[];
   /**
    * Make the account-wide API Gateway CloudWatch role here: an IAM role and
    * the `AWS::ApiGateway::Account` resource that sets it as the account's
@@ -101,7 +111,7 @@ export interface VaultProps {
    * must be the only one in this list.
    * @default [] - only the deployer
    */
-  readonly keyAdmins?: readonly iam.IPrincipal[];
+  readonly keyAdmins?: iam.IPrincipal[];
   /**
    * Make the stack synthesizer's CloudFormation execution role (the role
    * that creates the keys: `cdk-<qualifier>-cfn-exec-role-...` under the
@@ -128,7 +138,7 @@ export interface VaultProps {
    * Decrypt checks a password, plus a user-key Decrypt to authenticate the
    * record) or `hmac` (HMAC_256 key; one VerifyMac checks the password and
    * authenticates the record).
-   * @default 'hmac'
+   * @default PasswordStrategy.HMAC
    */
   readonly passwordStrategy?: PasswordStrategy;
   /**
@@ -169,7 +179,7 @@ export interface VaultProps {
    * (3) after one access-token lifetime (15 min), deploy without the old one.
    * @default []
    */
-  readonly previousSigningKeys?: readonly kms.IKey[];
+  readonly previousSigningKeys?: kms.IKey[];
   /** @default - the defaults of VaultApiOptions */
   readonly api?: VaultApiOptions;
   /**

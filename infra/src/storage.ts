@@ -1,4 +1,3 @@
-import { IDEMPOTENCY_TABLE, VAULT_TABLE } from '@kmsvault/core';
 import {
   aws_dynamodb as dynamodb,
   aws_iam as iam,
@@ -6,7 +5,11 @@ import {
   type RemovalPolicy,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { CORE_MANIFEST } from './core-manifest';
 import { acknowledge } from './nag';
+
+const { vaultTable: VAULT_TABLE, idempotencyTable: IDEMPOTENCY_TABLE } = CORE_MANIFEST;
+
 import type { VaultProps } from './props';
 
 /** The vault's two DynamoDB tables. */

@@ -1,6 +1,6 @@
-import { API_STAGE } from '@kmsvault/core';
 import { Token } from 'aws-cdk-lib';
-import type { VaultProps } from './props';
+import { CORE_MANIFEST } from './core-manifest';
+import { PasswordStrategy, type VaultProps } from './props';
 
 /** Checks the Vault's props (values that are tokens are skipped); throws on the first invalid one. */
 export function validateProps(props: VaultProps): void {
@@ -32,7 +32,8 @@ export function validateProps(props: VaultProps): void {
       'allowed: a lower-case host name such as vault-api.example.com',
     );
   const strategy = props.passwordStrategy;
-  if (strategy !== undefined && strategy !== 'rsa' && strategy !== 'hmac')
+  // A JavaScript caller may pass any string: the enum's values are the allowed ones.
+  if (strategy !== undefined && !Object.values(PasswordStrategy).includes(strategy))
     fail('passwordStrategy', strategy, "allowed: 'rsa' or 'hmac'");
   const depth = props.historyDepth;
   if (
@@ -73,11 +74,11 @@ export function validateProps(props: VaultProps): void {
   ) {
     fail('api.authRateLimit', api.authRateLimit, 'allowed: a whole number of at least 100 (the WAF minimum)');
   }
-  if (api.stageName !== undefined && api.stageName !== API_STAGE)
+  if (api.stageName !== undefined && api.stageName !== CORE_MANIFEST.apiStage)
     fail(
       'api.stageName',
       api.stageName,
-      `the stage is the API version: only '${API_STAGE}' (or leave it out)`,
+      `the stage is the API version: only '${CORE_MANIFEST.apiStage}' (or leave it out)`,
     );
   for (const origin of api.corsOrigins ?? []) {
     if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin))

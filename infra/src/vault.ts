@@ -1,4 +1,3 @@
-import type { FunctionName } from '@kmsvault/core';
 import {
   type aws_apigateway as apigw,
   type aws_cloudwatch as cloudwatch,
@@ -6,8 +5,8 @@ import {
   type aws_events as events,
   aws_iam as iam,
   type aws_kms as kms,
+  type aws_lambda as lambda,
   aws_logs as logs,
-  type aws_lambda_nodejs as nodejs,
   RemovalPolicy,
   type aws_sns as sns,
   type aws_wafv2 as wafv2,
@@ -21,14 +20,14 @@ import {
   METRICS_READ_ACTIONS,
 } from './constants';
 import { customDomain } from './domain';
-import { functionEnvironment, functionRole, vaultFunctions } from './functions';
+import { functionEnvironment, functionRole, type PerFunction, vaultFunctions } from './functions';
 import { keyChangeAlarm } from './key-changes';
 import { deployerPrincipal, type KeyAdministration, logsKey, vaultKeys } from './keys';
 import { stackRemovalPolicy } from './lifecycle';
 import type { LogGroupSettings } from './log-groups';
 import { alarmsAndDashboard, alarmTopic } from './monitoring';
 import { cloudFrontOriginProtection } from './origin-verify';
-import type { VaultProps } from './props';
+import { PasswordStrategy, type VaultProps } from './props';
 import { webAcl } from './protection';
 import type { FunctionRole } from './role';
 import { grantSigningKeys, validateSigningKeys } from './signing';
@@ -36,7 +35,18 @@ import { grantTable, vaultTables } from './storage';
 import { validateProps } from './validate';
 import { WebVault } from './web';
 
-export type { PasswordStrategy, VaultApiOptions, VaultProps } from './props';
+export type { VaultApiDomain, VaultApiOptions, VaultProps } from './props';
+export { PasswordStrategy } from './props';
+
+/** The Vault's three functions. */
+export interface VaultFunctions {
+  /** Signup, login, refresh, logout, account changes, the JWKS. */
+  readonly auth: lambda.Function;
+  /** The secrets API and the health check. */
+  readonly secrets: lambda.Function;
+  /** The API's TOKEN authorizer. */
+  readonly authorizer: lambda.Function;
+}
 
 /**
  * A kmsvault deployment: KMS keys with split key policies, the DynamoDB
@@ -57,7 +67,7 @@ export class Vault extends Construct {
   public readonly logsKey: kms.Key;
   public readonly table: dynamodb.Table;
   public readonly idempotencyTable: dynamodb.Table;
-  public readonly functions: Readonly<Record<FunctionName | 'authorizer', nodejs.NodejsFunction>>;
+  public readonly functions: VaultFunctions;
   public readonly api: apigw.RestApi;
   public readonly alarmTopic: sns.ITopic;
   public readonly dashboard: cloudwatch.Dashboard;
@@ -68,13 +78,13 @@ export class Vault extends Construct {
   public readonly apiDomain?: apigw.DomainName;
   public readonly web?: WebVault;
 
-  private readonly roles: Record<FunctionName | 'authorizer', FunctionRole>;
+  private readonly roles: PerFunction<FunctionRole>;
 
   public constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
     validateProps(props);
     validateSigningKeys(props);
-    const strategy = props.passwordStrategy ?? 'hmac';
+    const strategy = props.passwordStrategy ?? PasswordStrategy.HMAC;
     const removalPolicy = stackRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     const apiOptions = props.api ?? {};
 

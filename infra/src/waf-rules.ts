@@ -1,5 +1,5 @@
-import { API_STAGE, MAX_BODY_BYTES } from '@kmsvault/core';
 import type { aws_wafv2 as wafv2 } from 'aws-cdk-lib';
+import { CORE_MANIFEST } from './core-manifest';
 import { greaterThanPattern } from './decimal-pattern';
 
 type Rule = wafv2.CfnWebACL.RuleProperty;
@@ -9,7 +9,7 @@ type Rule = wafv2.CfnWebACL.RuleProperty;
  * the stage then the resource (`/v1/auth/login`), which is also the
  * manifest's path and the path CloudFront forwards from `/v1/*`.
  */
-export const AUTH_PATH_PREFIX = `/${API_STAGE}/auth/`;
+export const AUTH_PATH_PREFIX = `/${CORE_MANIFEST.apiStage}/auth/`;
 
 /**
  * The rule of `AWSManagedRulesCommonRuleSet` that blocks bodies over 8 KB.
@@ -70,7 +70,7 @@ export function bodyTooLargeRule(priority: number): Rule {
     statement: {
       regexMatchStatement: {
         fieldToMatch: { singleHeader: { Name: 'content-length' } },
-        regexString: greaterThanPattern(MAX_BODY_BYTES),
+        regexString: greaterThanPattern(CORE_MANIFEST.maxBodyBytes),
         textTransformations: [{ priority: 0, type: 'NONE' }],
       },
     },

@@ -1,5 +1,3 @@
-import { API_STAGE } from '@kmsvault/core';
-import { WEB_CSP } from '@kmsvault/web';
 import {
   type aws_apigateway as apigw,
   CfnOutput,
@@ -10,6 +8,7 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CORE_MANIFEST } from './core-manifest';
 import { acknowledge } from './nag';
 import { viewerIpFunction } from './origin-verify';
 import type { CloudFrontOriginProtection } from './waf-rules';
@@ -90,7 +89,7 @@ export class WebVault extends Construct {
 
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: WEB_CSP, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: CORE_MANIFEST.webCsp, override: true },
         strictTransportSecurity: {
           accessControlMaxAge: Duration.days(365),
           includeSubdomains: true,
@@ -132,8 +131,8 @@ export class WebVault extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       },
       additionalBehaviors: {
-        [`/${API_STAGE}/*`]: apiBehavior(''),
-        '/.well-known/*': apiBehavior(`/${API_STAGE}`),
+        [`/${CORE_MANIFEST.apiStage}/*`]: apiBehavior(''),
+        '/.well-known/*': apiBehavior(`/${CORE_MANIFEST.apiStage}`),
       },
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true,

@@ -7,8 +7,8 @@ import {
   Stack,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src/app';
-import { ENVIRONMENTS } from '../src/config';
+import { buildApp } from '../app/app';
+import { ENVIRONMENTS } from '../app/config';
 import { AUTH_PATH_PREFIX } from '../src/protection';
 import { Vault, type VaultProps } from '../src/vault';
 import { nagFindings } from './nag-support';

@@ -1,6 +1,6 @@
 import { App, aws_dynamodb as dynamodb, aws_iam as iam, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { addNagPacks } from '../src/app';
+import { addNagPacks } from '../app/app';
 import { Vault } from '../src/vault';
 import { acknowledgeDefaultChoices } from './nag-support';
 

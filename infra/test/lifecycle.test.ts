@@ -1,6 +1,6 @@
 import { App, aws_iam as iam, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src/app';
+import { buildApp } from '../app/app';
 import { Vault, type VaultProps } from '../src/vault';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/KeyAdmin';

@@ -1,6 +1,6 @@
 import { App, aws_dynamodb as dynamodb, aws_iam as iam, Stack } from 'aws-cdk-lib';
-import { addNagPacks, buildApp } from '../src/app';
-import { ENVIRONMENTS } from '../src/config';
+import { addNagPacks, buildApp } from '../app/app';
+import { ENVIRONMENTS } from '../app/config';
 import { acknowledge } from '../src/nag';
 import { Vault, type VaultProps } from '../src/vault';
 import { acknowledgeDefaultChoices, acknowledgements, nagFindings } from './nag-support';

@@ -1,6 +1,6 @@
 import { App, aws_iam as iam, aws_kms as kms, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { addNagPacks } from '../src/app';
+import { addNagPacks } from '../app/app';
 import { VaultKey } from '../src/keys';
 import { Vault, type VaultProps } from '../src/vault';
 import { acknowledgeDefaultChoices } from './nag-support';

@@ -1,8 +1,8 @@
 import { ROUTES } from '@kmsvault/core';
 import { App, Duration, aws_iam as iam, Stack, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src/app';
-import { ENVIRONMENTS, resolveEnvironment } from '../src/config';
+import { buildApp } from '../app/app';
+import { ENVIRONMENTS, resolveEnvironment } from '../app/config';
 import {
   KMS_ADMIN_ACTIONS,
   PASSWORD_KEY_HMAC_ACTIONS,
@@ -10,7 +10,7 @@ import {
   SIGNING_KEY_SIGN_ACTIONS,
   TABLE_KEY_USER_ACTIONS,
 } from '../src/constants';
-import { Vault, type VaultProps } from '../src/vault';
+import { PasswordStrategy, Vault, type VaultProps } from '../src/vault';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/KeyAdmin';
 
@@ -144,7 +144,7 @@ describe('Class: Vault', () => {
   });
 
   it('uses an RSA_3072 password key with GetPublicKey and Decrypt under the rsa strategy', () => {
-    const { stack, vault, template } = synth({ passwordStrategy: 'rsa' });
+    const { stack, vault, template } = synth({ passwordStrategy: PasswordStrategy.RSA });
     template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'RSA_3072', KeyUsage: 'ENCRYPT_DECRYPT' });
     const auth = keyStatements(template, stack, vault.passwordKey).find(
       (s) => s.Sid === 'AuthChecksPasswords',
@@ -469,7 +469,7 @@ describe('per-environment settings', () => {
     expect(() => resolveEnvironment(undefined)).toThrow(/not configured/);
     const noAccount = { x: { ...ENVIRONMENTS.dev, account: undefined } };
     expect(() => resolveEnvironment('x', {}, noAccount)).toThrow(
-      'environment x: setting "account" is missing or not 12 digits (got undefined); set it in infra/src/config.ts or CDK_DEFAULT_ACCOUNT',
+      'environment x: setting "account" is missing or not 12 digits (got undefined); set it in infra/app/config.ts or CDK_DEFAULT_ACCOUNT',
     );
     expect(resolveEnvironment('x', { CDK_DEFAULT_ACCOUNT: '444444444444' }, noAccount).account).toBe(
       '444444444444',

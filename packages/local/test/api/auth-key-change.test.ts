@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { PasswordStrategy } from '@kmsvault/cdk';
 import type { PasswordRecord } from '@kmsvault/core';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../src/stack';
 import { call } from '../../src/testing';
@@ -12,8 +13,8 @@ const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 
 describe('Auth API: redeploying with another password key or strategy', () => {
   // One stack, deployed twice over the same state: as CloudFormation would update it.
-  const rsaDeploy = synthTestAssembly('keychange', { passwordStrategy: 'rsa' });
-  const hmacDeploy = synthTestAssembly('keychange', { passwordStrategy: 'hmac' });
+  const rsaDeploy = synthTestAssembly('keychange', { passwordStrategy: PasswordStrategy.RSA });
+  const hmacDeploy = synthTestAssembly('keychange', { passwordStrategy: PasswordStrategy.HMAC });
   const dir = mkdtempSync(join(tmpdir(), 'kmsvault-keychange-'));
   const credentials = { username: `keychange-${process.pid}`, password: 'a long and unusual passphrase' };
   let userId: string;

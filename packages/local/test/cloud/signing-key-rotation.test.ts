@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VaultKey } from '@kmsvault/infra';
+import { VaultKey } from '@kmsvault/cdk';
 import { type DefaultStackSynthesizer, Fn, aws_iam as iam, aws_kms as kms, type Stack } from 'aws-cdk-lib';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { type LocalStack, startLocalStack } from '../../src/stack';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vault, type VaultProps } from '@kmsvault/infra';
+import { PasswordStrategy, Vault, type VaultProps } from '@kmsvault/cdk';
 import { App, aws_iam as iam, Stack } from 'aws-cdk-lib';
 import { WORKSPACE_ROOT } from '../../src/stack';
 
@@ -55,6 +55,6 @@ let rsa: TestAssembly | undefined;
  */
 export function strategyStack(strategy: 'rsa' | 'hmac'): { assembly?: TestAssembly } {
   if (strategy === 'hmac') return {};
-  rsa ??= synthTestAssembly('rsa', { passwordStrategy: 'rsa' });
+  rsa ??= synthTestAssembly('rsa', { passwordStrategy: PasswordStrategy.RSA });
   return { assembly: rsa };
 }

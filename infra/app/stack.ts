@@ -1,9 +1,8 @@
 import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ArnListPrincipal, Vault } from '../src';
+import { acknowledge } from '../src/nag';
 import type { ResolvedEnvironment } from './config';
-import { acknowledge } from './nag';
-import { ArnListPrincipal } from './principals';
-import { Vault } from './vault';
 
 /** IAM role or user ARNs, in any partition (CloudFormation applies it to each member of the list). */
 export const KEY_ADMIN_ARN_PATTERN = 'arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+';
@@ -35,7 +34,7 @@ export class VaultStack extends Stack {
       pointInTimeRecovery: config.pointInTimeRecovery,
       logRetention: config.logRetention,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
-      api: { waf: config.waf, corsOrigins: config.corsOrigins },
+      api: { waf: config.waf, corsOrigins: [...config.corsOrigins] },
       webVault: config.webVault,
     });
     acknowledgeChoices(this.vault, config);

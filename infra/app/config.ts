@@ -1,5 +1,5 @@
 import { aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
-import type { PasswordStrategy } from './vault';
+import { PasswordStrategy } from '../src';
 
 export type EnvironmentName = 'dev' | 'staging' | 'prod';
 
@@ -30,7 +30,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   dev: {
     account: '111111111111',
     region: 'eu-west-1',
-    passwordStrategy: 'hmac',
+    passwordStrategy: PasswordStrategy.HMAC,
     waf: false,
     // The local stack serves the web vault as CloudFront would, from this template.
     webVault: true,
@@ -43,7 +43,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   staging: {
     account: '222222222222',
     region: 'eu-west-1',
-    passwordStrategy: 'hmac',
+    passwordStrategy: PasswordStrategy.HMAC,
     waf: true,
     webVault: true,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -55,7 +55,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   prod: {
     account: '333333333333',
     region: 'eu-west-1',
-    passwordStrategy: 'hmac',
+    passwordStrategy: PasswordStrategy.HMAC,
     waf: true,
     webVault: true,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -90,12 +90,12 @@ export function resolveEnvironment(
   const region = config.region ?? env.CDK_DEFAULT_REGION;
   if (account === undefined || !/^\d{12}$/.test(account)) {
     throw new Error(
-      `environment ${name}: setting "account" is missing or not 12 digits (got ${JSON.stringify(account)}); set it in infra/src/config.ts or CDK_DEFAULT_ACCOUNT`,
+      `environment ${name}: setting "account" is missing or not 12 digits (got ${JSON.stringify(account)}); set it in infra/app/config.ts or CDK_DEFAULT_ACCOUNT`,
     );
   }
   if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
     throw new Error(
-      `environment ${name}: setting "region" is missing or malformed (got ${JSON.stringify(region)}); set it in infra/src/config.ts or CDK_DEFAULT_REGION`,
+      `environment ${name}: setting "region" is missing or malformed (got ${JSON.stringify(region)}); set it in infra/app/config.ts or CDK_DEFAULT_REGION`,
     );
   }
   return { ...config, name: name as EnvironmentName, account, region };
