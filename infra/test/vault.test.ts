@@ -152,6 +152,14 @@ describe('Class: Vault', () => {
     expect(actionsOf(auth)).toEqual([...PASSWORD_KEY_RSA_ACTIONS].sort());
   });
 
+  it("takes the strategy as the string a JavaScript caller passes ('rsa', the enum's value)", () => {
+    const { template } = synth({ passwordStrategy: 'rsa' as PasswordStrategy });
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'RSA_3072', KeyUsage: 'ENCRYPT_DECRYPT' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PASSWORD_STRATEGY: 'rsa' }) },
+    });
+  });
+
   it('turns off API Gateway authorizer caching and lets the authorizer read session records only', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
