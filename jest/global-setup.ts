@@ -1,3 +1,4 @@
+import { bundleFunctions } from '../infra/scripts/bundle-functions';
 import { WORKSPACE_ROOT } from '../packages/local/src/cloud/stack';
 import { ensureAssembly } from '../packages/local/src/template/synth';
 
@@ -8,6 +9,8 @@ import { ensureAssembly } from '../packages/local/src/template/synth';
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  // The Vault deploys the prebuilt bundles in infra/assets: made from the sources now, for every synth of the run.
+  bundleFunctions();
   const assembly = await ensureAssembly({ root: WORKSPACE_ROOT });
   process.stdout.write(`\njest: dev stack assembly ${assembly.reason} (${Date.now() - started} ms)\n`);
 }

@@ -4,8 +4,9 @@
  * compiled JavaScript, its declarations and the `.jsii` assembly, and no
  * TypeScript source, app or test; its manifest has no dependency of its own
  * (aws-cdk-lib and constructs are peers); installed beside nothing but its
- * peers, it loads and refuses invalid props with the same errors as the
- * sources. Exits non-zero with every failure listed.
+ * peers, it loads, refuses invalid props with the same errors as the
+ * sources, and a Vault made from it deploys the same function code as one
+ * made from the sources (the same asset hashes), with no bundling. Exits non-zero with every failure listed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -59,14 +60,19 @@ try {
     'lib/index.js',
     'lib/index.d.ts',
     'lib/vault.js',
+    'assets/auth/index.js',
+    'assets/secrets/index.js',
+    'assets/authorizer/index.js',
   ])
     check(files.includes(wanted), `the tarball lacks ${wanted}`);
   const strays = files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'));
   check(strays.length === 0, `the tarball holds TypeScript sources: ${strays.join(', ')}`);
-  const outside = files.filter((f) => !/^(lib\/|\.jsii$|package\.json$|README\.md$|LICENSE$)/.test(f));
+  const outside = files.filter(
+    (f) => !/^(lib\/|assets\/[a-z]+\/index\.js$|\.jsii$|package\.json$|README\.md$|LICENSE$)/.test(f),
+  );
   check(
     outside.length === 0,
-    `the tarball holds files besides lib/, .jsii and the manifest: ${outside.join(', ')}`,
+    `the tarball holds files besides lib/, assets/, .jsii and the manifest: ${outside.join(', ')}`,
   );
 
   // Installed as a consumer would have it: node_modules with the package and its two peers only.
@@ -116,6 +122,27 @@ try {
       `${what}: the package answers "${fromPackage}", the sources "${fromSource}"`,
     );
   }
+
+  // A valid Vault from the package deploys what one from the sources deploys: the same function assets.
+  const codeOf = (lib: typeof source, name: string) => {
+    const app = new App({ outdir: join(work, `cdk.out-${name}`) });
+    const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new lib.Vault(stack, 'Vault', {});
+    const template = app.synth().getStackByName('S').template as {
+      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: unknown } } }>;
+    };
+    return Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id, r]) => `${id} ${JSON.stringify(r.Properties.Code?.S3Key)}`)
+      .sort();
+  };
+  const ours = codeOf(source, 'sources');
+  const theirs = codeOf(compiled, 'package');
+  check(ours.length === 3, `a Vault from the sources has ${ours.length} functions`);
+  check(
+    JSON.stringify(theirs) === JSON.stringify(ours),
+    `the package's functions deploy other code: ${theirs.join('; ')} (the sources: ${ours.join('; ')})`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -127,5 +154,5 @@ if (failures.length > 0) {
   process.exit(1);
 }
 process.stdout.write(
-  'check-pack: @kmsvault/cdk packs its JavaScript, declarations and .jsii; it loads with its peers alone and validates props as the sources do\n',
+  'check-pack: @kmsvault/cdk packs its JavaScript, declarations, function assets and .jsii; it loads with its peers alone, validates props as the sources do and deploys the same function code\n',
 );

@@ -5,7 +5,6 @@ import {
   aws_iam as iam,
   aws_lambda as lambda,
   type aws_logs as logs,
-  aws_lambda_nodejs as nodejs,
   Stack,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -18,7 +17,13 @@ import { acknowledge } from './nag';
 import type { PasswordStrategy, VaultProps } from './props';
 import { FunctionRole } from './role';
 
-const ROOT = join(__dirname, '..', '..');
+/**
+ * The functions' code, bundled once by the package's build
+ * (scripts/bundle-functions.ts) into `assets/<name>/index.js` and shipped in
+ * the package: the app deploys these files as they are, with no bundling at
+ * synth.
+ */
+const ASSETS_DIR = join(__dirname, '..', 'assets');
 
 /** The auth, secrets and authorizer functions (or their roles). */
 export type PerFunction<T> = Record<FunctionName | 'authorizer', T>;
@@ -80,7 +85,7 @@ export function vaultFunctions(
   };
 }
 
-/** One function from `packages/<pkg>/src/lambda.ts`, bundled by esbuild, with the cdk-nag findings it answers. */
+/** One function from its prebuilt asset (`assets/<name>`, bundled from `packages/<pkg>`), with the cdk-nag findings it answers. */
 function fn(
   scope: Construct,
   id: string,
@@ -90,13 +95,12 @@ function fn(
   logSettings: LogGroupSettings,
   memorySize: number,
   timeoutSeconds: number,
-): nodejs.NodejsFunction {
+): lambda.Function {
   const logGroup = vaultLogGroup(scope, `${id}Logs`, logSettings);
-  const fn = new nodejs.NodejsFunction(scope, id, {
-    entry: join(ROOT, 'packages', pkg, 'src', 'lambda.ts'),
-    handler: 'handler',
-    projectRoot: ROOT,
-    depsLockFilePath: join(ROOT, 'pnpm-lock.yaml'),
+  const name = pkg.replace('lambda-', '');
+  const fn = new lambda.Function(scope, id, {
+    code: lambda.Code.fromAsset(join(ASSETS_DIR, name)),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize,
@@ -105,14 +109,7 @@ function fn(
     role,
     logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,
-    environment: { ...environment, POWERTOOLS_SERVICE_NAME: `kmsvault-${pkg.replace('lambda-', '')}` },
-    bundling: {
-      minify: true,
-      sourceMap: false,
-      target: 'node24',
-      format: nodejs.OutputFormat.CJS,
-      forceDockerBundling: false,
-    },
+    environment: { ...environment, POWERTOOLS_SERVICE_NAME: `kmsvault-${name}` },
   });
   // Active tracing is set on the resource, not through the `tracing` prop, which would add a
   // second X-Ray statement to the role: the policy below has it, with its acknowledgement.

@@ -38,7 +38,17 @@ export interface EnsuredAssembly {
 }
 
 const STAMP_FILE = '.kmsvault-synth.json';
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'test', 'cdk.out', 'coverage', '.kmsvault']);
+// infra/assets and infra/lib are built from the sources hashed here (the functions' bundles, the jsii output).
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'dist',
+  'test',
+  'cdk.out',
+  'coverage',
+  '.kmsvault',
+  'assets',
+  'lib',
+]);
 
 /**
  * A cloud assembly for `stackName` in `outdir`: reused when it was made by

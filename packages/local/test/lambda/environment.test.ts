@@ -119,7 +119,7 @@ describe('Function bundles and the AWS SDK', () => {
   });
 
   it('reaches a local KMS through AWS_ENDPOINT_URL_KMS alone, from a bundle built as CDK builds it', async () => {
-    // As NodejsFunction bundles for nodejs24.x: esbuild, CommonJS, @aws-sdk/* left to the runtime.
+    // As the Vault's function bundles are built (infra/scripts/bundle-functions.ts): esbuild, CommonJS, @aws-sdk/* left to the runtime.
     const asset = scratchDir();
     await build({
       stdin: {
