@@ -140,6 +140,10 @@ try {
   const theirs = codeOf(compiled, 'package');
   check(ours.length === 3, `a Vault from the sources has ${ours.length} functions`);
   check(
+    ours.every((line) => /"[0-9a-f]{64}\.zip"$/.test(line)),
+    `a function's code is not a file asset: ${ours.join('; ')}`,
+  );
+  check(
     JSON.stringify(theirs) === JSON.stringify(ours),
     `the package's functions deploy other code: ${theirs.join('; ')} (the sources: ${ours.join('; ')})`,
   );
