@@ -104,7 +104,9 @@ export async function ensureCliBuilt(): Promise<{ bundle: string; reason: string
 if (require.main === module) {
   buildCli()
     .then(({ bytes, packages }) => {
-      process.stderr.write(`kmsvault CLI: ${BUNDLE} (${bytes} bytes); bundled: ${packages.join(', ')}\n`);
+      process.stderr.write(
+        `kmsvault CLI: ${BUNDLE} (${bytes} bytes); third-party: ${packages.join(', ') || 'none'}\n`,
+      );
     })
     .catch((err: unknown) => {
       process.stderr.write(`kmsvault CLI build failed: ${(err as Error).message}\n`);
