@@ -10,6 +10,7 @@ export function parseCommandLine(argv: string[]) {
       'api-url': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
       username: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
       'notes-stdin': { type: 'boolean', default: false },

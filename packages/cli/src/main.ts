@@ -1,19 +1,10 @@
-import { login, logout, signup, whoami } from './account';
-import { deleteAccount } from './account-delete';
 import { parseCommandLine } from './args';
-import { Client } from './client';
-import { localApiUrl, readCredentials } from './config';
-import type { Context } from './context';
+import { runCommand } from './commands';
 import { CliError, EXIT } from './errors';
-import { exportVault } from './export';
-import { refuseSecretArgs, withoutNewline } from './fields';
-import { generate } from './generate';
-import { importFile } from './import';
-import { readPassword, readStdin } from './input';
+import { commandHelp } from './help';
 import type { Io } from './io';
-import { add, edit, get, history, list, remove, restore, trash } from './secrets';
-import { checkApiUrl, sameApi } from './url';
 import { USAGE } from './usage';
+import { version } from './version';
 
 export type { Io } from './io';
 export { USAGE } from './usage';
@@ -35,78 +26,28 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** `--version`, `--help` and `help [command]` answer from here; every other command runs in ./commands. */
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandLine(argv);
   const [command, ...rest] = positionals;
-  if (values.help || command === undefined || command === 'help') {
+  if (values.version) {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'help' || (values.help && command !== undefined)) {
+    const topic = command === 'help' ? rest[0] : command;
+    if (topic === undefined) {
+      io.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    const page = commandHelp(topic);
+    if (page === undefined) throw new CliError(`no command ${topic}; see kmsvault --help`, EXIT.usage);
+    io.stdout.write(`${page}\n`);
+    return EXIT.ok;
+  }
+  if (values.help || command === undefined) {
     io.stdout.write(`${USAGE}\n`);
     return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
   }
-  refuseSecretArgs(command, values);
-  const stored = readCredentials(io.env);
-  const given =
-    values['api-url'] ?? (io.env.KMSVAULT_API_URL || undefined) ?? stored?.apiUrl ?? localApiUrl(io.cwd);
-  if (given === undefined) {
-    throw new CliError(
-      'no API address: pass --api-url, set KMSVAULT_API_URL, or run the local stack (pnpm start)',
-      EXIT.usage,
-    );
-  }
-  const apiUrl = checkApiUrl(given);
-  const client = new Client(apiUrl, stored && sameApi(stored.apiUrl, apiUrl) ? stored : undefined, io.env);
-  const out = (human: string, machine: unknown) =>
-    io.stdout.write(values.json ? `${JSON.stringify(machine)}\n` : `${human}\n`);
-  const arg = (what: string) => {
-    if (rest[0] === undefined) throw new CliError(`${command} needs ${what}`, EXIT.usage);
-    return rest[0];
-  };
-  const password = async (prompt: string) => {
-    if (values['password-stdin']) return withoutNewline(await readStdin(io.stdin));
-    if (!io.stdin.isTTY)
-      throw new CliError('no terminal to ask for the password on; use --password-stdin', EXIT.usage);
-    return readPassword(prompt, io.stdin, io.stderr);
-  };
-  const username = () => {
-    if (values.username === undefined) throw new CliError(`${command} needs --username`, EXIT.usage);
-    return values.username;
-  };
-  const ctx: Context = { command, rest, values, io, apiUrl, stored, client, out, arg, password, username };
-
-  switch (command) {
-    case 'signup':
-      return signup(ctx);
-    case 'login':
-      return login(ctx);
-    case 'logout':
-      return logout(ctx);
-    case 'whoami':
-      return whoami(ctx);
-    case 'account':
-      if (rest[0] !== 'delete') throw new CliError('account needs a subcommand: delete', EXIT.usage);
-      return deleteAccount(ctx);
-    case 'ls':
-      return list(ctx);
-    case 'get':
-      return get(ctx);
-    case 'add':
-      return add(ctx);
-    case 'edit':
-      return edit(ctx);
-    case 'rm':
-      return remove(ctx);
-    case 'restore':
-      return restore(ctx);
-    case 'history':
-      return history(ctx);
-    case 'trash':
-      return trash(ctx);
-    case 'gen':
-      return generate(ctx);
-    case 'import':
-      return importFile(client, arg('a file'), values.format, io, values.json);
-    case 'export':
-      return exportVault(ctx);
-    default:
-      throw new CliError(`unknown command ${command}; see kmsvault --help`, EXIT.usage);
-  }
+  return runCommand(command, rest, values, io);
 }

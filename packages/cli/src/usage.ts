@@ -21,11 +21,13 @@ export const USAGE = `usage: kmsvault <command> [options]
   gen                         generate a password [--length N] [--no-symbols] [--no-digits] [--exclude-ambiguous] or a passphrase [--words N] [--separator S]
   import <file>               import [--format bitwarden-json|bitwarden-csv|chrome-csv], with progress
   export                      export [--format json|csv] to stdout; a terminal needs --force
+  help <command>              a command's options and examples (or: kmsvault <command> --help)
 
   --api-url URL               the API (or KMSVAULT_API_URL; default: the local stack's .kmsvault/local.json);
                               https://, or http:// on loopback only (localhost, 127.0.0.0/8, [::1])
   --json                      machine-readable output
   -h, --help                  this text
+  --version                   the version
 
 Secret values are never taken from the command line, where ps and shell history show them:
 --password and --notes are refused.

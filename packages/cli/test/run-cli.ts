@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 
-const BIN = resolve(__dirname, '../bin/kmsvault.cjs');
+/** The built bundle, what `npm install -g` gives users (jest's global setup builds it). */
+const BIN = resolve(__dirname, '../dist/kmsvault.js');
 
 export interface Result {
   code: number | null;

@@ -20,7 +20,11 @@ import {
   signupResponseSchema,
   tokenResponseSchema,
 } from './schemas';
+import { API_STAGE } from './stage';
 import type { RouteDefinition } from './types';
+
+// The stage lives in its own module, so a client (the CLI) takes it without the route schemas.
+export { API_STAGE } from './stage';
 
 const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
@@ -377,13 +381,6 @@ export const ROUTES: readonly RouteDefinition[] = [
 export function routesFor(fn: RouteDefinition['function']): RouteDefinition[] {
   return ROUTES.filter((r) => r.function === fn);
 }
-
-/**
- * The API version, which is also the REST API's stage name: a manifest path
- * is the full public path `/v1/...`, and API Gateway serves it as stage `v1`
- * plus the resource path after it.
- */
-export const API_STAGE = 'v1';
 
 /**
  * The resource path of a manifest path under the stage, as API Gateway shows

@@ -1,0 +1,171 @@
+/** One command's `kmsvault help <command>` page. */
+interface CommandHelp {
+  usage: string;
+  summary: string;
+  options?: [flag: string, meaning: string][];
+  examples: string[];
+}
+
+const PASSWORD = [
+  '--password-stdin',
+  'read the login password from stdin (one trailing newline dropped)',
+] as const;
+const USERNAME = ['--username NAME', 'the account'] as const;
+
+/** Every command's help page, by the name `kmsvault help` takes (`account delete` as `account`). */
+export const COMMANDS: Record<string, CommandHelp> = {
+  signup: {
+    usage: 'kmsvault signup --username NAME [--password-stdin]',
+    summary: 'Create an account. The password is asked for without echo, or read from stdin.',
+    options: [[...USERNAME], [...PASSWORD]],
+    examples: [
+      'kmsvault signup --username alice',
+      'echo "$PW" | kmsvault signup --username alice --password-stdin',
+    ],
+  },
+  login: {
+    usage: 'kmsvault login --username NAME [--password-stdin]',
+    summary:
+      'Log in and store the tokens in $XDG_CONFIG_HOME/kmsvault/credentials.json (mode 0600), with the API address.',
+    options: [[...USERNAME], [...PASSWORD]],
+    examples: [
+      'kmsvault login --username alice --api-url https://vault.example.com',
+      'echo "$PW" | kmsvault login --username alice --password-stdin',
+    ],
+  },
+  logout: {
+    usage: 'kmsvault logout',
+    summary: 'End the session on the server and remove the stored tokens.',
+    examples: ['kmsvault logout'],
+  },
+  whoami: {
+    usage: 'kmsvault whoami [--json]',
+    summary: 'Show who is logged in, and where.',
+    examples: ['kmsvault whoami', 'kmsvault whoami --json'],
+  },
+  account: {
+    usage: 'kmsvault account delete [--yes] [--password-stdin]',
+    summary:
+      'Delete the logged-in account for good: every secret, version, trash entry and session. Asks for the username to confirm (--yes skips that) and the password.',
+    options: [['--yes', 'do not ask for the username (required without a terminal)'], [...PASSWORD]],
+    examples: ['kmsvault account delete', 'echo "$PW" | kmsvault account delete --yes --password-stdin'],
+  },
+  ls: {
+    usage: 'kmsvault ls [--search TEXT] [--site HOST] [--tag TAG]... [--folder NAME] [--json]',
+    summary: 'List the secrets (names and metadata, no passwords).',
+    options: [
+      ['--search TEXT', 'secrets whose name, URL or username contain TEXT'],
+      ['--site HOST', 'secrets for this site'],
+      ['--tag TAG', 'secrets with this tag (repeatable)'],
+      ['--folder NAME', 'secrets in this folder'],
+    ],
+    examples: [
+      'kmsvault ls',
+      'kmsvault ls --site bank.example --json',
+      'kmsvault ls --tag money --folder Finance',
+    ],
+  },
+  get: {
+    usage: 'kmsvault get <id|name> [--field password|username|url|notes|name|folder] [--json]',
+    summary: 'Show a secret, or just one field of it (for scripts).',
+    options: [['--field F', 'print only this field']],
+    examples: ['kmsvault get Bank', 'kmsvault get Bank --field password'],
+  },
+  add: {
+    usage:
+      'kmsvault add --name NAME [--url URL] [--username U] [--tag T]... [--folder F] [--ask-password | --password-stdin] [--notes-stdin]\n       kmsvault add --stdin',
+    summary:
+      'Add a secret. Secret values never come from the command line: the password from a prompt without echo or stdin, notes from stdin, or the whole secret as JSON on stdin.',
+    options: [
+      ['--name NAME', 'the name'],
+      ['--url URL', 'the site'],
+      ['--username U', 'the site username'],
+      ['--tag T', 'a tag (repeatable)'],
+      ['--folder F', 'the folder'],
+      ['--ask-password', 'ask for the site password without echo (terminal)'],
+      ['--password-stdin', 'read the site password from stdin'],
+      ['--notes-stdin', 'read the notes from stdin'],
+      ['--stdin', 'read the whole secret as a JSON object from stdin'],
+    ],
+    examples: [
+      'kmsvault add --name Bank --url https://bank.example --username al --ask-password --tag money',
+      'printf \'%s\\n\' "$BANK_PW" | kmsvault add --name Bank --password-stdin',
+      'kmsvault add --stdin < mail.json   # {"name":"Mail","password":"pw","notes":"…"}',
+    ],
+  },
+  edit: {
+    usage: 'kmsvault edit <id|name> [the flags of add]',
+    summary: 'Change a secret the same way add takes it; only the fields given change.',
+    examples: ['kmsvault edit Bank --ask-password', 'kmsvault edit Bank --notes-stdin < notes.txt'],
+  },
+  rm: {
+    usage: 'kmsvault rm <id|name>',
+    summary: 'Move a secret to the trash.',
+    examples: ['kmsvault rm Bank'],
+  },
+  restore: {
+    usage: 'kmsvault restore <id>',
+    summary: 'Bring a secret back from the trash (its id is in kmsvault trash).',
+    examples: ['kmsvault trash   # shows the ids', 'kmsvault restore "$ID"'],
+  },
+  history: {
+    usage: 'kmsvault history <id|name> [--json]',
+    summary: "List a secret's versions.",
+    examples: ['kmsvault history Bank'],
+  },
+  trash: {
+    usage: 'kmsvault trash [--json]',
+    summary: 'List the trash.',
+    examples: ['kmsvault trash', 'kmsvault trash --json'],
+  },
+  gen: {
+    usage:
+      'kmsvault gen [--length N] [--no-symbols] [--no-digits] [--no-uppercase] [--exclude-ambiguous]\n       kmsvault gen --words N [--separator S]',
+    summary: 'Generate a password (20 characters by default) or a passphrase.',
+    options: [
+      ['--length N', 'the password length'],
+      ['--no-symbols, --no-digits, --no-uppercase', 'leave those characters out'],
+      ['--exclude-ambiguous', 'leave out characters that look alike (l, 1, O, 0…)'],
+      ['--words N', 'a passphrase of N words instead'],
+      ['--separator S', 'between the words'],
+    ],
+    examples: ['kmsvault gen --length 24 --no-symbols', 'kmsvault gen --words 6 --separator -'],
+  },
+  import: {
+    usage: 'kmsvault import <file> [--format bitwarden-json|bitwarden-csv|chrome-csv]',
+    summary:
+      'Import an export from another password manager, 100 rows per request (each retry-safe), with progress on stderr. A .json file is taken as bitwarden-json.',
+    options: [['--format F', 'the file format; needed for CSV']],
+    examples: ['kmsvault import bitwarden.json', 'kmsvault import passwords.csv --format chrome-csv'],
+  },
+  export: {
+    usage: 'kmsvault export [--format json|csv] [--force]',
+    summary: 'Export every secret, passwords included, to stdout. A terminal needs --force.',
+    options: [
+      ['--format F', 'json (default) or csv'],
+      ['--force', 'print to a terminal anyway'],
+    ],
+    examples: ['kmsvault export > vault.json', 'kmsvault export --format csv > vault.csv'],
+  },
+};
+
+/** The help page of one command, with the global flags every command takes. */
+export function commandHelp(name: string): string | undefined {
+  if (!Object.hasOwn(COMMANDS, name)) return undefined;
+  const c = COMMANDS[name] as CommandHelp;
+  const options = [
+    ...(c.options ?? []),
+    ['--api-url URL', 'the API (or KMSVAULT_API_URL; default: stored at login, or the local stack)'],
+    ['--json', 'machine-readable output'],
+  ];
+  const width = Math.max(...options.map(([flag]) => flag.length)) + 2;
+  return `usage: ${c.usage}
+
+${c.summary}
+
+options:
+${options.map(([flag, meaning]) => `  ${flag.padEnd(width)}${meaning}`).join('\n')}
+
+examples:
+${c.examples.map((e) => `  ${e}`).join('\n')}`;
+}
