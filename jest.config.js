@@ -13,6 +13,8 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
+  // jest's summary, then one plain `tests: N passed, N failed` line for CI.
+  reporters: ['default', '<rootDir>/jest/closing-line.js'],
   // Workspace packages that publish compiled JavaScript (@kmsvault/cdk) resolve to their TypeScript sources here.
   testEnvironmentOptions: { customExportConditions: ['kmsvault-source', 'node', 'node-addons'] },
   roots: ['<rootDir>/packages', '<rootDir>/infra'],
