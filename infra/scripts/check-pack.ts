@@ -57,6 +57,8 @@ try {
     '.jsii',
     'package.json',
     'README.md',
+    'API.md',
+    'API.python.md',
     'lib/index.js',
     'lib/index.d.ts',
     'lib/vault.js',
@@ -68,11 +70,14 @@ try {
   const strays = files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'));
   check(strays.length === 0, `the tarball holds TypeScript sources: ${strays.join(', ')}`);
   const outside = files.filter(
-    (f) => !/^(lib\/|assets\/[a-z]+\/index\.js$|\.jsii$|package\.json$|README\.md$|LICENSE$)/.test(f),
+    (f) =>
+      !/^(lib\/|assets\/[a-z]+\/index\.js$|\.jsii$|package\.json$|README\.md$|API(\.python)?\.md$|LICENSE$)/.test(
+        f,
+      ),
   );
   check(
     outside.length === 0,
-    `the tarball holds files besides lib/, assets/, .jsii and the manifest: ${outside.join(', ')}`,
+    `the tarball holds files besides lib/, assets/, .jsii, the manifest and the docs: ${outside.join(', ')}`,
   );
 
   // Installed as a consumer would have it: node_modules with the package and its two peers only.
