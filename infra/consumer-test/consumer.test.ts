@@ -105,6 +105,41 @@ function newApp(root: string, name: string, tarball: string, awsCdkLib: string):
   return dir;
 }
 
+/** The text of every JSON file of a cloud assembly (templates, manifests, the tree). */
+function assemblyTexts(outdir: string): string[] {
+  return filesUnder(outdir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => readFileSync(join(outdir, f), 'utf8'));
+}
+
+/** The S3 keys of the Lambda functions' code in the consumer's template. */
+function deployedCode(outdir: string): (string | undefined)[] {
+  const template = JSON.parse(readFileSync(join(outdir, 'PlatformVault.template.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
+  };
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .map((r) => r.Properties.Code?.S3Key);
+}
+
+/** The asset keys of the bundles this repository's tests run (infra/assets), as CDK fingerprints them. */
+const TESTED_CODE = FUNCTIONS.map((name) => `${FileSystem.fingerprint(join(INFRA, 'assets', name))}.zip`);
+
+/** `cdk synth` of the app in `dir` (its cdk.json), with the workspace's cdk CLI. */
+function synth(dir: string, appCommand: string): string {
+  const context = (JSON.parse(readFileSync(join(WORKSPACE, 'cdk.json'), 'utf8')) as { context: object })
+    .context;
+  // The feature flags `cdk init` writes for this CDK version: the same as this repository's.
+  writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: appCommand, context }, null, 2));
+  const outdir = join(dir, 'cdk.out');
+  run(
+    process.execPath,
+    [require.resolve('aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices', '-o', outdir],
+    dir,
+  );
+  return outdir;
+}
+
 describe('@kmsvault/cdk installed from its tarball into a new CDK app', () => {
   const root = mkdtempSync(join(tmpdir(), 'kmsvault-consumer-'));
   let app: string;
@@ -162,21 +197,11 @@ describe('@kmsvault/cdk installed from its tarball into a new CDK app', () => {
   });
 
   it('synthesizes with no path into @kmsvault sources, deploying the prebuilt function assets this repository tested', () => {
-    const texts = filesUnder(outdir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => readFileSync(join(outdir, f), 'utf8'));
-    expect(texts.filter((t) => /@kmsvault\/[a-z-]+\/src\b|packages\/lambda-/.test(t))).toEqual([]);
-
-    const template = JSON.parse(readFileSync(join(outdir, 'PlatformVault.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
-    };
-    const deployed = Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => r.Properties.Code?.S3Key);
-    for (const name of FUNCTIONS) {
-      const tested = `${FileSystem.fingerprint(join(INFRA, 'assets', name))}.zip`;
-      expect(deployed).toContain(tested);
-    }
+    expect(
+      assemblyTexts(outdir).filter((t) => /@kmsvault\/[a-z-]+\/src\b|packages\/lambda-/.test(t)),
+    ).toEqual([]);
+    const deployed = deployedCode(outdir);
+    for (const tested of TESTED_CODE) expect(deployed).toContain(tested);
   });
 
   it("runs on the template-driven local stack, where a user signs up and logs in through the consumer's API", async () => {
@@ -204,5 +229,35 @@ describe('@kmsvault/cdk installed from its tarball into a new CDK app', () => {
     expect(install.status).not.toBe(0);
     expect(install.output).toContain('ERESOLVE');
     expect(install.output).toContain(`peer aws-cdk-lib@"${infraManifest.peerDependencies['aws-cdk-lib']}"`);
+  });
+});
+
+describe('kmsvault-cdk, the Python package jsii-pacmak builds, in a new Python CDK app', () => {
+  const root = mkdtempSync(join(tmpdir(), 'kmsvault-consumer-py-'));
+  let outdir: string;
+
+  beforeAll(() => {
+    const pnpm = process.env.npm_execpath;
+    if (pnpm === undefined) throw new Error('run through pnpm: pnpm test:consumer');
+    execFileSync(process.execPath, [pnpm, 'run', 'package:python'], { cwd: INFRA, stdio: 'ignore' });
+    step('jsii-pacmak built the Python wheel');
+    const python = run('bash', [join(__dirname, 'python', 'venv.sh')], WORKSPACE)
+      .trim()
+      .split('\n')
+      .pop() as string;
+    step('pinned PyPI packages and the wheel installed (pip check passed)');
+    copyFileSync(join(__dirname, 'python', 'app.py'), join(root, 'app.py'));
+    outdir = synth(root, `${python} app.py`);
+    step('cdk synth of the Python app (with cdk-nag) done');
+  });
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('synthesizes with cdk-nag, with no path into @kmsvault sources and the tested function assets', () => {
+    expect(
+      assemblyTexts(outdir).filter((t) => /@kmsvault\/[a-z-]+\/src\b|packages\/lambda-/.test(t)),
+    ).toEqual([]);
+    const deployed = deployedCode(outdir);
+    for (const tested of TESTED_CODE) expect(deployed).toContain(tested);
   });
 });
