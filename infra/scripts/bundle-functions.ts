@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWeb } from '@kmsvault/web';
 import { buildSync } from 'esbuild';
 
 const WORKSPACE = join(__dirname, '..', '..');
@@ -40,4 +41,22 @@ export function bundleFunctions(): void {
   }
 }
 
-if (require.main === module) bundleFunctions();
+/**
+ * The web vault's static files (packages/web's build: index.html, style.css,
+ * the bundled app.js) copied into `assets/web`, shipped in the package for a
+ * platform team to upload to `vault.web.bucket` (WebVault.SITE_DIRECTORY).
+ */
+export async function packWebVault(): Promise<void> {
+  const site = await buildWeb();
+  const outdir = join(ASSETS_DIR, 'web');
+  rmSync(outdir, { recursive: true, force: true });
+  cpSync(site, outdir, { recursive: true });
+}
+
+if (require.main === module) {
+  bundleFunctions();
+  packWebVault().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -9,7 +9,8 @@
  * made from the sources (the same asset hashes), with no bundling. Exits non-zero with every failure listed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -65,13 +66,16 @@ try {
     'assets/auth/index.js',
     'assets/secrets/index.js',
     'assets/authorizer/index.js',
+    'assets/web/index.html',
+    'assets/web/app.js',
+    'assets/web/style.css',
   ])
     check(files.includes(wanted), `the tarball lacks ${wanted}`);
   const strays = files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'));
   check(strays.length === 0, `the tarball holds TypeScript sources: ${strays.join(', ')}`);
   const outside = files.filter(
     (f) =>
-      !/^(lib\/|assets\/[a-z]+\/index\.js$|\.jsii$|package\.json$|README\.md$|API(\.python)?\.md$|LICENSE$)/.test(
+      !/^(lib\/|assets\/[a-z]+\/index\.js$|assets\/web\/[a-z.-]+$|\.jsii$|package\.json$|README\.md$|API(\.python)?\.md$|LICENSE$)/.test(
         f,
       ),
   );
@@ -112,8 +116,19 @@ try {
     check(!(`@kmsvault/cdk.${type}` in (assembly.types ?? {})), `the assembly exports the app's ${type}`);
 
   // The compiled library, loaded from the consumer's node_modules, refuses what the sources refuse.
-  const compiled = require(require.resolve('@kmsvault/cdk', { paths: [work] })) as typeof source;
+  // Required as the consumer's code would (a require from a file in its directory): a require.resolve from
+  // this script, inside the package, would resolve the package's own name to infra/lib (Node's self-reference).
+  const compiled = createRequire(join(work, 'app.js'))('@kmsvault/cdk') as typeof source;
+  check(
+    compiled.Vault.toString() !== '' && require.cache[join(installed, 'lib', 'index.js')] !== undefined,
+    `the compiled library was not loaded from the installed package ${installed}`,
+  );
   check(compiled.Vault !== source.Vault, 'the compiled library resolved to the sources');
+  const site = compiled.WebVault.SITE_DIRECTORY;
+  check(
+    site.startsWith(installed) && existsSync(join(site, 'index.html')) && existsSync(join(site, 'app.js')),
+    `WebVault.SITE_DIRECTORY of the installed package is ${site}, without the built web vault`,
+  );
   for (const [what, props] of Object.entries(INVALID)) {
     const fromSource = errorOf(
       () => new source.Vault(new Stack(new App(), 'S'), 'Vault', props as source.VaultProps),

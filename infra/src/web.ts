@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   type aws_apigateway as apigw,
   CfnOutput,
@@ -31,10 +32,18 @@ export interface WebVaultProps {
  * is (stage v1, then the resource), and `/.well-known/*` to the API under
  * origin path `/v1`, so `/.well-known/jwks.json` at the root is the stage's
  * `/v1/.well-known/jwks.json`.
- * The files are uploaded by the deploy workflow (`aws s3 sync` of
- * packages/web/dist/site), not by a custom resource.
+ * The files are not uploaded by a custom resource: the package ships them in
+ * `WebVault.SITE_DIRECTORY`, and a deploy uploads them (`aws s3 sync` to the
+ * bucket, then a CloudFront invalidation), as this repository's workflow does.
  */
 export class WebVault extends Construct {
+  /**
+   * The web vault's built static files (index.html, style.css, app.js) in
+   * this package: `aws s3 sync <this directory> s3://<bucket> --delete` after
+   * `cdk deploy`, with the bucket of the `WebBucketName` output.
+   */
+  public static readonly SITE_DIRECTORY: string = join(__dirname, '..', 'assets', 'web');
+
   public readonly bucket: s3.Bucket;
   public readonly distribution: cloudfront.Distribution;
 
