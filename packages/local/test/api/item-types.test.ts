@@ -20,7 +20,7 @@ describe('Items of every type over HTTP', () => {
   let bearer: string;
 
   beforeAll(async () => {
-    suite = await startTestStack('item-types');
+    suite = await startTestStack('item-types', {}, 'DEBUG');
     ({ stack } = suite);
     const credentials = { username: 'types-user', password: 'a long enough passphrase for types' };
     await send('/v1/auth/signup', { method: 'POST', body: credentials });
@@ -172,5 +172,32 @@ describe('Items of every type over HTTP', () => {
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain(path.split('.').at(-1) as string);
     expect(res.text).not.toContain('NOT-A-KEY');
+  });
+
+  it("answers a login's current TOTP code with the seconds left, computed by the server and never logged", async () => {
+    const id = await create({ ...inputs.login, name: 'TOTP login' });
+    const res = await send<{ code: string; period: number; remaining: number }>(`/v1/secrets/${id}/totp`, {
+      bearer,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.code).toMatch(/^\d{6}$/);
+    expect(res.body.period).toBe(30);
+    expect(res.body.remaining).toBeGreaterThanOrEqual(1);
+    expect(res.body.remaining).toBeLessThanOrEqual(30);
+    const logs = suite?.logs.text() ?? '';
+    expect(logs).toContain('account created'); // the capture sees the functions' logs
+    expect(logs).not.toContain('JBSWY3DPEHPK3PXP');
+    expect(logs).not.toContain(res.body.code);
+    expect(logs).not.toContain('first password');
+  });
+
+  it('answers 404 totp_absent for an item without a TOTP secret, and 404 for an unknown item', async () => {
+    const id = await create(inputs.note);
+    const absent = await send<{ code: string }>(`/v1/secrets/${id}/totp`, { bearer });
+    expect(absent.status).toBe(404);
+    expect(absent.body.code).toBe('totp_absent');
+    const unknown = await send<{ code: string }>(`/v1/secrets/${randomUUID()}/totp`, { bearer });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('not_found');
   });
 });
