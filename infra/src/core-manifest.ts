@@ -139,6 +139,16 @@ export const CORE_MANIFEST: CoreManifest = {
       summary: 'Reads a secret, decrypted; ETag is its version.',
     },
     {
+      operationId: 'getSecretTotp',
+      method: 'GET',
+      path: '/v1/secrets/{id}/totp',
+      resourcePath: '/secrets/{id}/totp',
+      function: 'secrets',
+      auth: 'bearer',
+      summary:
+        "The current TOTP code of a secret's TOTP secret (RFC 6238; otpauth:// URIs, Steam), computed by the server, with the seconds it has left.",
+    },
+    {
       operationId: 'updateSecret',
       method: 'PUT',
       path: '/v1/secrets/{id}',

@@ -29,6 +29,8 @@ import {
   SecretService,
   secretInputSchema,
   secretListQuerySchema,
+  TotpAbsentError,
+  totpCode,
   UserKeyring,
   UserRepository,
   ValidationError,
@@ -137,6 +139,11 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       getSecret: async (ctx) => {
         const secret = await service.get(userOf(ctx), ctx.params.id as string);
         return jsonResult(200, secret, etag(secret.version));
+      },
+      getSecretTotp: async (ctx) => {
+        const secret = await service.get(userOf(ctx), ctx.params.id as string);
+        if (secret.totp === undefined) throw new TotpAbsentError();
+        return jsonResult(200, totpCode(secret.totp, Date.now()));
       },
       updateSecret: async (ctx) => {
         const userId = userOf(ctx);

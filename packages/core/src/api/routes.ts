@@ -9,6 +9,7 @@ import {
   unreadableSecretSchema,
   unreadableVersionSchema,
 } from '../domain/secret-schema';
+import { totpCodeSchema } from '../domain/totp';
 import {
   changePasswordSchema,
   credentialsSchema,
@@ -233,6 +234,21 @@ export const ROUTES: readonly RouteDefinition[] = [
     responses: {
       200: { description: 'The secret.', schema: secretSchema },
       404: { description: 'No such secret.' },
+      500: { description: INTEGRITY },
+    },
+  },
+  {
+    operationId: 'getSecretTotp',
+    method: 'GET',
+    path: '/v1/secrets/{id}/totp',
+    function: 'secrets',
+    auth: 'bearer',
+    summary:
+      "The current TOTP code of a secret's TOTP secret (RFC 6238; otpauth:// URIs, Steam), computed by the server, with the seconds it has left.",
+    responses: {
+      200: { description: 'The code.', schema: totpCodeSchema },
+      404: { description: 'No such secret, or totp_absent: it has no TOTP secret.' },
+      400: { description: 'The stored TOTP secret is not one this vault can compute.' },
       500: { description: INTEGRITY },
     },
   },

@@ -10,3 +10,4 @@ export * from './login-limits';
 export * from './secret-schema';
 export * from './secrets';
 export * from './session-check';
+export * from './totp';

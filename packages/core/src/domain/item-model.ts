@@ -189,7 +189,8 @@ const BASE_LIMITS = {
 /**
  * What a client sends to create or replace an item of any type. `type`
  * absent is a login. `url` is the one-URI shorthand of `uris` (with the
- * default match), as clients wrote it before items had several; not both.
+ * default match), as clients wrote it before items had several; with `uris`
+ * it must be the first of them (as a read gives it back).
  * A type's own members are refused on another type.
  */
 export const itemInputSchema = z
@@ -242,8 +243,9 @@ export const itemInputSchema = z
         }
       }
     }
-    if (item.url !== undefined && item.uris !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'send url or uris, not both' });
+    // A client that sends back what it read has both: `url` is then the first URI, and says nothing more.
+    if (item.url !== undefined && item.uris !== undefined && item.url !== item.uris[0]?.uri) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'is the first of uris: send uris alone' });
     }
     if (type === 'sshKey' && item.sshKey === undefined) {
       ctx.addIssue({ code: 'custom', path: ['sshKey'], message: 'is required for an sshKey item' });

@@ -1,56 +1,48 @@
 import * as z from 'zod';
 import { AttributeAction, type EntitySchema } from '../crypto/item-encryptor';
+import {
+  cardSchema,
+  customFieldSchema,
+  ITEM_TYPES,
+  type ItemInput,
+  identitySchema,
+  itemInputSchema,
+  passwordHistoryEntrySchema,
+  sshKeySchema,
+  URI_MATCHES,
+} from './item-model';
 
-/** Field limits of a secret (characters). */
-export const SECRET_LIMITS = {
-  name: 256,
-  url: 2048,
-  username: 512,
-  password: 4096,
-  notes: 65_536,
-  tags: 32,
-  tag: 64,
-  folder: 256,
-} as const;
+/** What a client sends to create or replace a secret: an item of any type (item-model.ts). */
+export const secretInputSchema = itemInputSchema;
 
-const text = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` });
+export type SecretInput = ItemInput;
 
-/** What a client sends to create or replace a secret. `name` is required, the rest optional. */
-export const secretInputSchema = z
-  .object({
-    name: z
-      .string({ error: 'is required' })
-      .min(1, { message: 'is required' })
-      .max(SECRET_LIMITS.name, { message: `must be at most ${SECRET_LIMITS.name} characters` }),
-    url: text(SECRET_LIMITS.url).optional(),
-    username: text(SECRET_LIMITS.username).optional(),
-    password: text(SECRET_LIMITS.password).optional(),
-    notes: text(SECRET_LIMITS.notes).optional(),
-    tags: z
-      .array(text(SECRET_LIMITS.tag).min(1, { message: 'must not be empty' }))
-      .max(SECRET_LIMITS.tags, { message: `must have at most ${SECRET_LIMITS.tags} tags` })
-      .optional(),
-    folder: text(SECRET_LIMITS.folder).optional(),
-  })
-  .strict();
-
-export type SecretInput = z.infer<typeof secretInputSchema>;
-
+/** What lists show of a secret: no secret value; `url` is the first of a login's URIs. */
 export const secretMetadataSchema = z.object({
   id: z.string(),
   version: z.number().int(),
+  type: z.enum(ITEM_TYPES),
   name: z.string(),
   url: z.string().optional(),
   username: z.string().optional(),
   tags: z.array(z.string()),
   folder: z.string().optional(),
+  favorite: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
+/** A secret as GET returns it: every member of its type, URIs with their match rule, the SSH key's fingerprint. */
 export const secretSchema = secretMetadataSchema.extend({
   password: z.string().optional(),
   notes: z.string().optional(),
+  uris: z.array(z.object({ uri: z.string(), match: z.enum(URI_MATCHES) })).optional(),
+  totp: z.string().optional(),
+  fields: z.array(customFieldSchema).optional(),
+  passwordHistory: z.array(passwordHistoryEntrySchema).optional(),
+  card: cardSchema.optional(),
+  identity: identitySchema.optional(),
+  sshKey: sshKeySchema.optional(),
 });
 
 export const trashedSecretSchema = secretMetadataSchema.extend({
@@ -79,9 +71,29 @@ export type UnreadableSecret = z.infer<typeof unreadableSecretSchema>;
 export type UnreadableVersion = z.infer<typeof unreadableVersionSchema>;
 export type Secret = z.infer<typeof secretSchema>;
 
-/** The encrypted attributes of a secret; the rest is SIGN_ONLY or DO_NOTHING. */
-export const SECRET_ENCRYPTED = ['name', 'url', 'username', 'password', 'notes', 'tags', 'folder'] as const;
-export const SECRET_METADATA = ['name', 'url', 'username', 'tags', 'folder'] as const;
+/**
+ * The encrypted attributes of a secret; the rest is SIGN_ONLY or DO_NOTHING.
+ * `url` is what items written before types hold (their one URI); new ones write `uris`.
+ */
+export const SECRET_ENCRYPTED = [
+  'name',
+  'url',
+  'uris',
+  'username',
+  'password',
+  'totp',
+  'notes',
+  'tags',
+  'folder',
+  'favorite',
+  'fields',
+  'passwordHistory',
+  'card',
+  'identity',
+  'sshKey',
+] as const;
+/** The encrypted attributes lists decrypt. */
+export const SECRET_METADATA = ['name', 'url', 'uris', 'username', 'tags', 'folder', 'favorite'] as const;
 
 /** Attribute actions of secret items (current, versions and trash share them). */
 export const SECRET_ENTITY: EntitySchema = {
@@ -99,12 +111,7 @@ export const SECRET_ENTITY: EntitySchema = {
     createdAt: AttributeAction.SIGN_ONLY,
     updatedAt: AttributeAction.SIGN_ONLY,
     deletedAt: AttributeAction.SIGN_ONLY,
-    name: AttributeAction.ENCRYPT_AND_SIGN,
-    url: AttributeAction.ENCRYPT_AND_SIGN,
-    username: AttributeAction.ENCRYPT_AND_SIGN,
-    password: AttributeAction.ENCRYPT_AND_SIGN,
-    notes: AttributeAction.ENCRYPT_AND_SIGN,
-    tags: AttributeAction.ENCRYPT_AND_SIGN,
-    folder: AttributeAction.ENCRYPT_AND_SIGN,
+    type: AttributeAction.SIGN_ONLY,
+    ...Object.fromEntries(SECRET_ENCRYPTED.map((a) => [a, AttributeAction.ENCRYPT_AND_SIGN])),
   },
 };

@@ -12,6 +12,7 @@ import { ConflictError, NotFoundError, VaultError } from './errors';
 import { HeadMismatchError } from './head';
 import { HeadKeeper, type LoadedHead, type WritePlan } from './head-keeper';
 import { type KeySession, UserKeys } from './key-session';
+import { withPasswordHistory } from './password-history';
 import { batches } from './secret-batches';
 import { SecretItems } from './secret-items';
 import {
@@ -165,7 +166,13 @@ export class SecretService {
       async (keys, { head }, [record]) => {
         const previous = await this.items.current(keys, head, id, record);
         if (previous.version !== ifMatch) throw new PreconditionFailedError(previous.version as number);
-        return this.replacement(keys, pk, id, previous, clean(input));
+        const next = clean(input);
+        // The old password stopped being current when the new version is written: one time for both.
+        const at = this.iso();
+        const history = withPasswordHistory(previous, next, at);
+        const { passwordHistory: _h, ...content } = next;
+        const withHistory = history ? { ...content, passwordHistory: history } : content;
+        return this.replacement(keys, pk, id, previous, withHistory, at);
       },
     );
     await this.prune(pk, id);
@@ -375,6 +382,7 @@ export class SecretService {
     id: string,
     previous: Item,
     content: SecretInput,
+    at: string = this.iso(),
   ): Promise<WritePlan<SecretMetadata>> {
     const key = await keys.latest();
     const from = previous.version as number;
@@ -382,7 +390,7 @@ export class SecretService {
       id,
       version: from + 1,
       createdAt: previous.createdAt as string,
-      updatedAt: this.iso(),
+      updatedAt: at,
       ...content,
     };
     const ops = [

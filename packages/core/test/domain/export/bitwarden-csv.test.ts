@@ -21,7 +21,9 @@ const QUOTED = ["'=1+1", "''=1+1", "'-", "'", "''", "'plain", "don't", "'\t", "'
 const secret = (fields: Partial<Secret> & { name: string }): Secret => ({
   id: '00000000-0000-4000-8000-000000000000',
   version: 1,
+  type: 'login',
   tags: [],
+  favorite: false,
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-01T00:00:00.000Z',
   ...fields,
