@@ -11,7 +11,7 @@ import { generate } from './generate';
 import { importFile } from './import';
 import { readPassword, readStdin } from './input';
 import type { Io } from './io';
-import { add, edit, get, history, list, remove, restore, trash } from './secrets';
+import { add, edit, get, history, list, remove, restore, totp, trash } from './secrets';
 import { checkApiUrl, sameApi } from './url';
 
 /** Runs one command: the API address and the stored session resolved, the command's module called. */
@@ -62,6 +62,8 @@ export async function runCommand(command: string, rest: string[], values: Flags,
       return list(ctx);
     case 'get':
       return get(ctx);
+    case 'totp':
+      return totp(ctx);
     case 'add':
       return add(ctx);
     case 'edit':

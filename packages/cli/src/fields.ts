@@ -1,10 +1,10 @@
 import { CliError, EXIT } from './errors';
 import { readPassword, readStdin } from './input';
+import { type ItemFlags, itemMembers, itemType } from './item-flags';
 
 /** The parsed flags a secret's fields come from. */
-export interface FieldFlags {
+export interface FieldFlags extends ItemFlags {
   readonly name?: string;
-  readonly url?: string;
   readonly username?: string;
   readonly password?: string;
   readonly notes?: string;
@@ -13,6 +13,7 @@ export interface FieldFlags {
   readonly stdin?: boolean;
   readonly 'password-stdin'?: boolean;
   readonly 'notes-stdin'?: boolean;
+  readonly 'totp-stdin'?: boolean;
   readonly 'ask-password'?: boolean;
 }
 
@@ -42,10 +43,12 @@ export function refuseSecretArgs(command: string, flags: FieldFlags): void {
 }
 
 /**
- * A secret's fields for add and edit: everything from a JSON object on stdin
- * (`--stdin`), or the plain fields from flags with the password from stdin
- * (`--password-stdin`) or a prompt without echo (`--ask-password`) and the
- * notes from stdin (`--notes-stdin`). Stdin can serve one of them only.
+ * A secret's fields for add and edit: everything, of any type, from a JSON
+ * object on stdin (`--stdin`), or the plain fields from flags (`--type`,
+ * `--url` for each URI, the card's and SSH key's flags) with the password
+ * from stdin (`--password-stdin`) or a prompt without echo (`--ask-password`),
+ * the notes from stdin (`--notes-stdin`) and the TOTP secret from stdin
+ * (`--totp-stdin`). Stdin can serve one of them only.
  */
 export async function secretFields(
   command: string,
@@ -54,25 +57,31 @@ export async function secretFields(
   stderr: NodeJS.WritableStream,
 ): Promise<Record<string, unknown>> {
   refuseSecretArgs(command, flags);
-  const readers = (['stdin', 'password-stdin', 'notes-stdin'] as const).filter((f) => flags[f] === true);
+  const readers = (['stdin', 'password-stdin', 'notes-stdin', 'totp-stdin'] as const).filter(
+    (f) => flags[f] === true,
+  );
   if (readers.length > 1)
     throw new CliError(`stdin can serve one flag only; got --${readers.join(' and --')}`, EXIT.usage);
-  if (flags['ask-password'] && readers.length > 0)
-    throw new CliError(`--ask-password reads the terminal, which --${readers[0]} takes`, EXIT.usage);
+  for (const prompt of ['ask-password', 'ask-card'] as const)
+    if (flags[prompt] && readers.length > 0)
+      throw new CliError(`--${prompt} reads the terminal, which --${readers[0]} takes`, EXIT.usage);
   if (flags.stdin) return parseJson(await readStdin(stdin));
 
   const body: Record<string, unknown> = {};
-  for (const field of ['name', 'url', 'username', 'folder'] as const)
+  const type = itemType(flags.type);
+  if (type !== undefined) body.type = type;
+  for (const field of ['name', 'username', 'folder'] as const)
     if (flags[field] !== undefined) body[field] = flags[field];
   if (flags.tag !== undefined && flags.tag.length > 0) body.tags = flags.tag;
   if (flags['password-stdin']) body.password = nonEmpty(withoutNewline(await readStdin(stdin)), 'password');
   if (flags['notes-stdin']) body.notes = nonEmpty(withoutNewline(await readStdin(stdin)), 'notes');
+  if (flags['totp-stdin']) body.totp = nonEmpty(withoutNewline(await readStdin(stdin)).trim(), 'TOTP secret');
   if (flags['ask-password']) {
     if (!stdin.isTTY)
       throw new CliError('no terminal to ask for the password on; use --password-stdin', EXIT.usage);
     body.password = nonEmpty(await readPassword('Password for the site: ', stdin, stderr), 'password');
   }
-  return body;
+  return { ...body, ...(await itemMembers(flags, stdin, stderr)) };
 }
 
 /** One trailing newline (what `echo` adds) is not part of the value. */

@@ -66,37 +66,76 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   get: {
-    usage: 'kmsvault get <id|name> [--field password|username|url|notes|name|folder] [--json]',
-    summary: 'Show a secret, or just one field of it (for scripts).',
-    options: [['--field F', 'print only this field']],
-    examples: ['kmsvault get Bank', 'kmsvault get Bank --field password'],
+    usage: 'kmsvault get <id|name> [--field F] [--json]',
+    summary:
+      'Show a secret of any type (login, note, card, identity, SSH key) with its URIs, custom fields and type members, or just one field of it (for scripts).',
+    options: [
+      [
+        '--field F',
+        'print only this field: password, username, url (the first URI), uris, notes, name, folder, totp (the secret; kmsvault totp gives the code), type, or card.number, identity.email, sshKey.privateKey…',
+      ],
+    ],
+    examples: [
+      'kmsvault get Bank',
+      'kmsvault get Bank --field password',
+      'kmsvault get Visa --field card.number',
+    ],
+  },
+  totp: {
+    usage: 'kmsvault totp <id|name> [--json]',
+    summary:
+      "Show the item's current TOTP code and the seconds it stays valid; the server computes it from the item's TOTP secret (RFC 6238, otpauth:// URIs, Steam).",
+    examples: [
+      'kmsvault totp GitHub',
+      'kmsvault totp GitHub --json   # {"code":"123456","period":30,"remaining":17}',
+    ],
   },
   add: {
     usage:
-      'kmsvault add --name NAME [--url URL] [--username U] [--tag T]... [--folder F] [--ask-password | --password-stdin] [--notes-stdin]\n       kmsvault add --stdin',
+      'kmsvault add --name NAME [--type login|note|card|identity|ssh-key] [--url URL]... [--match RULE] [--username U] [--tag T]... [--folder F] [--favorite] [--ask-password | --password-stdin | --notes-stdin | --totp-stdin]\n       kmsvault add --type card --name NAME [--cardholder N] [--brand B] [--expiry MM/YYYY] [--ask-card]\n       kmsvault add --type ssh-key --name NAME --private-key-file PATH [--public-key-file PATH]\n       kmsvault add --stdin',
     summary:
-      'Add a secret. Secret values never come from the command line: the password from a prompt without echo or stdin, notes from stdin, or the whole secret as JSON on stdin.',
+      'Add a secret of any type (a login when --type is not given). Secret values never come from the command line: the password from a prompt without echo or stdin, notes and the TOTP secret from stdin, card number and code from a prompt, keys from their files, or the whole item as JSON on stdin (every type and field: identities and custom fields that way).',
     options: [
       ['--name NAME', 'the name'],
-      ['--url URL', 'the site'],
+      ['--type T', 'login (default), note, card, identity or ssh-key'],
+      ['--url URL', 'a URI of the login (repeatable)'],
+      [
+        '--match RULE',
+        'how the --url URIs match a site: domain (default), host, startsWith, exact, regex, never',
+      ],
       ['--username U', 'the site username'],
       ['--tag T', 'a tag (repeatable)'],
       ['--folder F', 'the folder'],
+      ['--favorite, --not-favorite', 'mark or unmark as a favourite'],
       ['--ask-password', 'ask for the site password without echo (terminal)'],
       ['--password-stdin', 'read the site password from stdin'],
       ['--notes-stdin', 'read the notes from stdin'],
-      ['--stdin', 'read the whole secret as a JSON object from stdin'],
+      ['--totp-stdin', 'read the TOTP secret (base32 or an otpauth:// URI) from stdin'],
+      ['--cardholder N, --brand B, --expiry MM/YYYY', "a card's holder, brand and expiry"],
+      ['--ask-card', "ask for a card's number and security code without echo (terminal)"],
+      ['--private-key-file PATH, --public-key-file PATH', "an SSH key's files (the fingerprint is computed)"],
+      ['--stdin', 'read the whole item as a JSON object from stdin'],
     ],
     examples: [
       'kmsvault add --name Bank --url https://bank.example --username al --ask-password --tag money',
       'printf \'%s\\n\' "$BANK_PW" | kmsvault add --name Bank --password-stdin',
-      'kmsvault add --stdin < mail.json   # {"name":"Mail","password":"pw","notes":"…"}',
+      'kmsvault add --name Google --url https://accounts.google.com --url https://mail.google.com --match host',
+      'echo "otpauth://totp/GitHub:al?secret=JBSWY3DPEHPK3PXP" | kmsvault edit GitHub --totp-stdin',
+      'kmsvault add --type card --name Visa --cardholder "Al Smith" --expiry 04/2029 --ask-card',
+      'kmsvault add --type ssh-key --name deploy --private-key-file ~/.ssh/id_ed25519 --public-key-file ~/.ssh/id_ed25519.pub',
+      'kmsvault add --stdin < me.json   # {"type":"identity","name":"Me","identity":{"firstName":"Al","email":"al@example.com"}}',
     ],
   },
   edit: {
     usage: 'kmsvault edit <id|name> [the flags of add]',
-    summary: 'Change a secret the same way add takes it; only the fields given change.',
-    examples: ['kmsvault edit Bank --ask-password', 'kmsvault edit Bank --notes-stdin < notes.txt'],
+    summary:
+      "Change a secret the same way add takes it; only the fields given change (a card's or SSH key's members one by one; --url replaces the URIs).",
+    examples: [
+      'kmsvault edit Bank --ask-password',
+      'kmsvault edit Bank --notes-stdin < notes.txt',
+      'kmsvault edit Visa --expiry 05/2031',
+      'kmsvault edit Bank --favorite',
+    ],
   },
   rm: {
     usage: 'kmsvault rm <id|name>',

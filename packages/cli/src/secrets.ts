@@ -4,6 +4,7 @@ import type { Context } from './context';
 import { CliError, EXIT } from './errors';
 import { secretFields } from './fields';
 import { find } from './find';
+import { fieldOf, render } from './show';
 import { type Unreadable, warnUnreadable } from './unreadable';
 
 /** `kmsvault ls`: lists the secrets, every page, filtered by the flags. */
@@ -34,36 +35,27 @@ export async function list({ client, io, out, values }: Context): Promise<number
   return EXIT.ok;
 }
 
-/** `kmsvault get`: shows a secret, or one field of it (--field). */
+/** `kmsvault get`: shows a secret of any type, or one field of it (--field). */
 export async function get({ arg, client, out, values }: Context): Promise<number> {
-  const secret = await find(client, arg('an id or a name'));
+  const secret = (await find(client, arg('an id or a name'))) as unknown as Parameters<typeof render>[0];
   const field = values.field;
   if (field !== undefined) {
-    if (!['password', 'username', 'url', 'notes', 'name', 'folder'].includes(field)) {
-      throw new CliError(
-        `--field must be one of password, username, url, notes, name, folder; got ${field}`,
-        EXIT.usage,
-      );
-    }
-    const value = (secret as Record<string, unknown>)[field];
-    if (value === undefined) throw new CliError(`the secret has no ${field}`, EXIT.notFound);
-    out(String(value), { [field]: value });
+    const value = fieldOf(secret, field);
+    out(value, { [field]: value });
     return EXIT.ok;
   }
-  out(
-    [
-      `${secret.name} (${secret.id}, version ${secret.version})`,
-      secret.url ? `url:      ${secret.url}` : undefined,
-      secret.username ? `username: ${secret.username}` : undefined,
-      secret.password ? `password: ${secret.password}` : undefined,
-      secret.tags.length ? `tags:     ${secret.tags.join(', ')}` : undefined,
-      secret.folder ? `folder:   ${secret.folder}` : undefined,
-      secret.notes ? `notes:\n${secret.notes}` : undefined,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    secret,
+  out(render(secret), secret);
+  return EXIT.ok;
+}
+
+/** `kmsvault totp`: the item's current TOTP code and the seconds it stays valid, computed by the server. */
+export async function totp({ arg, client, out }: Context): Promise<number> {
+  const secret = await find(client, arg('an id or a name'));
+  const { data } = await client.call<{ code: string; period: number; remaining: number }>(
+    'GET',
+    `/v1/secrets/${secret.id}/totp`,
   );
+  out(`${data.code}  (${data.remaining} s left)`, data);
   return EXIT.ok;
 }
 
@@ -85,15 +77,39 @@ export async function add({ client, command, io, out, values }: Context): Promis
 export async function edit({ arg, client, command, io, out, values }: Context): Promise<number> {
   const current = await find(client, arg('an id or a name'));
   const changes = await secretFields(command, values, io.stdin, io.stderr);
-  const { id: _i, version, createdAt: _c, updatedAt: _u, ...fields } = current;
   const { data } = await client.call<{ id: string; version: number }>(
     'PUT',
     `/v1/secrets/${current.id}`,
-    { ...fields, ...changes },
-    { 'if-match': `"${version}"` },
+    edited(current as unknown as Record<string, unknown>, changes),
+    { 'if-match': `"${current.version}"` },
   );
   out(`Saved ${data.id}, version ${data.version}.`, data);
   return EXIT.ok;
+}
+
+/**
+ * The body of an edit: the item as read, without what the server sets (id,
+ * version, timestamps, the SSH key's fingerprint, `url`, which is the first
+ * of `uris`), with the changes over it; a card's, identity's or SSH key's
+ * members change one by one, `--url` replaces the URIs.
+ */
+export function edited(
+  current: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  const { id: _i, version: _v, createdAt: _c, updatedAt: _u, url, ...fields } = current;
+  if (fields.uris === undefined && typeof url === 'string') fields.uris = [{ uri: url }];
+  const body: Record<string, unknown> = { ...fields, ...changes };
+  for (const section of ['card', 'identity', 'sshKey'] as const) {
+    if (fields[section] !== undefined && changes[section] !== undefined) {
+      body[section] = { ...(fields[section] as object), ...(changes[section] as object) };
+    }
+  }
+  if (body.sshKey !== undefined) {
+    const { fingerprint: _f, ...key } = body.sshKey as Record<string, unknown>;
+    body.sshKey = key;
+  }
+  return body;
 }
 
 /** `kmsvault rm`: moves a secret to the trash. */

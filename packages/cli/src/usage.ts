@@ -9,10 +9,13 @@ export const USAGE = `usage: kmsvault <command> [options]
                               session; asks for the username to confirm (or --yes) and the password (or
                               --password-stdin)
   ls                          list secrets [--search TEXT] [--site HOST] [--tag TAG] [--folder NAME]
-  get <id|name>               show a secret [--field password|username|url|notes|name]
-  add                         add a secret from flags (--name, --url, --username, --tag…, --folder) with its
-                              password from --ask-password (no echo) or --password-stdin and its notes from
-                              --notes-stdin; or all of it as JSON on stdin (--stdin)
+  get <id|name>               show a secret of any type [--field password|username|url|notes|card.number|…]
+  totp <id|name>              the item's current TOTP code and the seconds left
+  add                         add a secret: a login from flags (--name, --url…, --match, --username, --tag…,
+                              --folder, --favorite) with its password from --ask-password (no echo) or
+                              --password-stdin, notes from --notes-stdin, TOTP secret from --totp-stdin; a card
+                              (--type card, --ask-card), an SSH key (--type ssh-key, --private-key-file), or
+                              any type as JSON on stdin (--stdin)
   edit <id|name>              change a secret the same way; only the fields given change
   rm <id|name>                move a secret to the trash
   restore <id>                bring a secret back from the trash
