@@ -6,6 +6,7 @@ export * from './generator';
 export * from './head';
 export * from './health';
 export * from './import-export';
+export * from './item-model';
 export * from './login-limits';
 export * from './secret-schema';
 export * from './secrets';

@@ -104,9 +104,9 @@ describe('Web vault in Chromium', () => {
 
     // --- reveal and copy ---------------------------------------------------------
     expect(await page.getByTestId('password').textContent()).toBe('••••••••');
-    await button('Reveal').click();
+    await button('Reveal password').click();
     expect(await page.getByTestId('password').textContent()).toBe(generated);
-    await button('Copy').click();
+    await button('Copy password').click();
     await page.getByText(/clipboard is cleared in 30 seconds/).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(generated);
     await screen('05-detail');

@@ -1,55 +1,62 @@
-import type { Secret } from '@kmsvault/core';
 import { useEffect, useState } from 'preact/hooks';
 import { request } from './api';
+import type { Item } from './item-draft';
+import {
+  CardSection,
+  CustomFields,
+  IdentitySection,
+  LoginSection,
+  PasswordHistory,
+  SshKeySection,
+} from './item-sections';
 import type { Nav } from './navigation';
 
-const CLIPBOARD_CLEAR_MS = 30_000;
+const TYPE_NAMES = {
+  login: 'Login',
+  note: 'Secure note',
+  card: 'Card',
+  identity: 'Identity',
+  sshKey: 'SSH key',
+};
 
-/** One secret: its fields, the password hidden until revealed, copy, edit, history and delete. */
+/** One item of any type: its type's members (secrets masked until revealed, copy), custom fields, notes; edit, history and delete. */
 export function Detail({ id, go, guard, setStatus }: Nav & { id: string }) {
-  const [secret, setSecret] = useState<Secret>();
-  const [revealed, setRevealed] = useState(false);
+  const [item, setItem] = useState<Item>();
   useEffect(() => {
-    void guard(async () => setSecret((await request<Secret>('GET', `/v1/secrets/${id}`)).data));
+    void guard(async () => setItem((await request<Item>('GET', `/v1/secrets/${id}`)).data));
   }, [id]);
-  if (!secret) return <p>Loading…</p>;
-  const copy = () =>
-    guard(async () => {
-      await navigator.clipboard.writeText(secret.password ?? '');
-      setStatus('Password copied. The clipboard is cleared in 30 seconds.');
-      setTimeout(() => {
-        void navigator.clipboard.writeText('').catch(() => undefined);
-      }, CLIPBOARD_CLEAR_MS);
-    });
+  if (!item) return <p>Loading…</p>;
+  const type = item.type ?? 'login';
+  const props = { item, guard, setStatus };
   return (
     <section aria-labelledby="detail-title">
-      <h2 id="detail-title">{secret.name}</h2>
-      <dl>
-        <dt>Site</dt>
-        <dd>{secret.url ?? '—'}</dd>
-        <dt>Username</dt>
-        <dd>{secret.username ?? '—'}</dd>
-        <dt>Password</dt>
-        <dd>
-          <span class="secret" data-testid="password">
-            {revealed ? (secret.password ?? '') : secret.password ? '••••••••' : '—'}
+      <h2 id="detail-title">
+        {item.name}
+        {item.favorite ? (
+          <span class="favorite" role="img" aria-label="favourite" title="Favourite">
+            {' ★'}
           </span>
-          <button type="button" onClick={() => setRevealed(!revealed)}>
-            {revealed ? 'Hide' : 'Reveal'}
-          </button>
-          <button type="button" onClick={() => void copy()}>
-            Copy
-          </button>
-        </dd>
+        ) : null}
+      </h2>
+      <p class="hint" data-testid="item-type">
+        {TYPE_NAMES[type]}
+      </p>
+      <dl>
+        {type === 'login' ? <LoginSection {...props} /> : null}
+        {type === 'card' ? <CardSection {...props} /> : null}
+        {type === 'identity' ? <IdentitySection {...props} /> : null}
+        {type === 'sshKey' ? <SshKeySection {...props} /> : null}
+        <CustomFields {...props} />
         <dt>Notes</dt>
-        <dd class="notes">{secret.notes ?? '—'}</dd>
+        <dd class="notes">{item.notes ?? '—'}</dd>
         <dt>Tags</dt>
-        <dd>{secret.tags.join(', ') || '—'}</dd>
+        <dd>{item.tags.join(', ') || '—'}</dd>
         <dt>Folder</dt>
-        <dd>{secret.folder ?? '—'}</dd>
+        <dd>{item.folder ?? '—'}</dd>
         <dt>Version</dt>
-        <dd>{secret.version}</dd>
+        <dd>{item.version}</dd>
       </dl>
+      <PasswordHistory {...props} />
       <div class="actions">
         <button type="button" onClick={() => go({ kind: 'edit', id })}>
           Edit
@@ -63,7 +70,7 @@ export function Detail({ id, go, guard, setStatus }: Nav & { id: string }) {
             void guard(async () => {
               await request('DELETE', `/v1/secrets/${id}`);
               go({ kind: 'list' });
-              setStatus(`Moved "${secret.name}" to the trash.`);
+              setStatus(`Moved "${item.name}" to the trash.`);
             })
           }
         >
