@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors';
+import { cardSchema, IDENTITY_FIELDS } from '../item-model';
 import { prune, splitTags } from './candidate';
 import { hasData, sortPaths, unknownPaths } from './dropped';
 import { describeIssues, fieldPath, issueMessage } from './issues';
@@ -29,14 +30,22 @@ const loginSchema = z.looseObject({
   totp: text,
 });
 
+const sectionSchema = z.record(z.string(), z.unknown());
+const historySchema = z.looseObject({ password: text, lastUsedDate: text });
+
 /** One item; a wrong member is that row's error. */
 export const bitwardenItemSchema = z.looseObject({
   type: z.number().int().nullish(),
   name: text,
   notes: text,
   folderId: text,
+  favorite: z.boolean().nullish(),
   login: loginSchema.nullish(),
+  card: sectionSchema.nullish(),
+  identity: sectionSchema.nullish(),
+  sshKey: sectionSchema.nullish(),
   fields: z.array(fieldSchema).nullish(),
+  passwordHistory: z.array(historySchema).nullish(),
 });
 
 /** The document; a wrong member is a 400 for the whole import. Items are checked one by one. */
@@ -49,12 +58,10 @@ export const bitwardenDocumentSchema = z.looseObject({
 type Item = z.infer<typeof bitwardenItemSchema>;
 type Login = z.infer<typeof loginSchema>;
 
-/** Item types the vault holds (login, secure note); the others by the words a message uses. */
-const HELD_TYPES = new Set([1, 2]);
+/** Bitwarden's item type numbers of the types the vault holds; the others by the words a message uses. */
+export const BITWARDEN_TYPES = { login: 1, note: 2, card: 3, identity: 4, sshKey: 5 } as const;
+const HELD_TYPES = new Map(Object.entries(BITWARDEN_TYPES).map(([name, n]) => [n as number, name]));
 const TYPE_NAMES: Readonly<Record<number, string>> = {
-  3: 'a card',
-  4: 'an identity',
-  5: 'an SSH key',
   6: 'a bank account',
   7: "a driver's licence",
   8: 'a passport',
@@ -65,7 +72,19 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
  * ids, dates, the note's kind and the item key (Bitwarden's own encryption).
  * Every other member that holds data is reported when dropped.
  */
-const ITEM_READ = new Set(['type', 'name', 'notes', 'folderId', 'login', 'fields']);
+const ITEM_READ = new Set([
+  'type',
+  'name',
+  'notes',
+  'folderId',
+  'favorite',
+  'login',
+  'card',
+  'identity',
+  'sshKey',
+  'fields',
+  'passwordHistory',
+]);
 const ITEM_BOOKKEEPING = [
   'id',
   'organizationId',
@@ -77,8 +96,20 @@ const ITEM_BOOKKEEPING = [
   'secureNote',
 ];
 const ITEM_KNOWN = new Set([...ITEM_READ, ...ITEM_BOOKKEEPING]);
-const LOGIN_KNOWN = new Set(['uris', 'username', 'password', 'passwordRevisionDate']);
-const URI_KNOWN = new Set(['uri']);
+const LOGIN_KNOWN = new Set(['uris', 'username', 'password', 'totp', 'passwordRevisionDate']);
+const URI_KNOWN = new Set(['uri', 'match']);
+/** Members of a section the vault keeps (the SSH key's fingerprint is computed again); the rest is reported. */
+const SECTION_KNOWN: Readonly<Record<'card' | 'identity' | 'sshKey', ReadonlySet<string>>> = {
+  card: new Set(Object.keys(cardSchema.shape)),
+  identity: new Set(IDENTITY_FIELDS),
+  sshKey: new Set(['privateKey', 'publicKey', 'keyFingerprint']),
+};
+/** Bitwarden's URI match detection numbers, in order. */
+export const BITWARDEN_MATCHES = ['domain', 'host', 'startsWith', 'exact', 'regex', 'never'] as const;
+/** Bitwarden's custom field type numbers, in order. */
+export const BITWARDEN_FIELD_TYPES = ['text', 'hidden', 'boolean', 'linked'] as const;
+/** Bitwarden's linkedId of a login's username and password. */
+export const BITWARDEN_LINKED = { username: 100, password: 101 } as const;
 
 /** The JSON, checked as a whole: anything wrong outside the items is a 400 naming the member. */
 function readDocument(content: string): z.infer<typeof bitwardenDocumentSchema> {
@@ -109,22 +140,67 @@ function readDocument(content: string): z.infer<typeof bitwardenDocumentSchema> 
   return parsed.data;
 }
 
-/** The first URI with a value becomes `url`; every other one that holds data is reported. */
-function readUris(login: Login | null | undefined): { url?: string; dropped: string[] } {
-  const uris = login?.uris ?? [];
-  const first = uris.findIndex((u) => hasData(u.uri));
-  const dropped = uris.flatMap((u, i) =>
-    i === first ? unknownPaths(u, URI_KNOWN, `login.uris[${i}]`) : hasData(u) ? [`login.uris[${i}]`] : [],
-  );
-  return { url: uris[first]?.uri ?? undefined, dropped };
+/** Every URI with a value, with its match rule; a URI's other members that hold data are reported. */
+function readUris(login: Login | null | undefined): {
+  uris?: { uri: string; match?: string }[];
+  dropped: string[];
+} {
+  const uris: { uri: string; match?: string }[] = [];
+  const dropped: string[] = [];
+  (login?.uris ?? []).forEach((u, i) => {
+    if (!hasData(u.uri)) {
+      if (hasData(u)) dropped.push(`login.uris[${i}]`);
+      return;
+    }
+    const match = u.match === null || u.match === undefined ? undefined : BITWARDEN_MATCHES[u.match];
+    if (u.match !== null && u.match !== undefined && match === undefined)
+      dropped.push(`login.uris[${i}].match`);
+    uris.push(match === undefined ? { uri: u.uri as string } : { uri: u.uri as string, match });
+    dropped.push(...unknownPaths(u, URI_KNOWN, `login.uris[${i}]`));
+  });
+  return { uris: uris.length > 0 ? uris : undefined, dropped };
 }
 
-/** The first custom field named `tags` becomes the tags; every other one that holds data is reported. */
-function readFields(item: Item): { tags?: string[]; dropped: string[] } {
-  const fields = item.fields ?? [];
-  const tagsAt = fields.findIndex((f) => f.name === 'tags');
-  const dropped = fields.flatMap((f, i) => (i !== tagsAt && hasData(f) ? [`fields[${i}]`] : []));
-  return { tags: splitTags(fields[tagsAt]?.value), dropped };
+/** The first custom field named `tags` becomes the tags (our export writes them so); the others stay custom fields. */
+function readFields(item: Item): { tags?: string[]; fields?: unknown[]; dropped: string[] } {
+  const all = item.fields ?? [];
+  const tagsAt = all.findIndex((f) => f.name === 'tags');
+  const dropped: string[] = [];
+  const fields = all.flatMap((f, i): Record<string, unknown>[] => {
+    if (i === tagsAt || !hasData(f)) return [];
+    const type = BITWARDEN_FIELD_TYPES[f.type ?? 0];
+    if (type === undefined) {
+      dropped.push(`fields[${i}]`);
+      return [];
+    }
+    if (type === 'linked') {
+      const linked = Object.entries(BITWARDEN_LINKED).find(([, n]) => n === f.linkedId)?.[0];
+      if (linked === undefined) {
+        dropped.push(`fields[${i}]`);
+        return [];
+      }
+      return [{ name: f.name ?? '', type, linked }];
+    }
+    return [{ name: f.name ?? '', type, ...(hasData(f.value) ? { value: f.value } : {}) }];
+  });
+  return { tags: splitTags(all[tagsAt]?.value), fields: fields.length > 0 ? fields : undefined, dropped };
+}
+
+/** A card's, identity's or SSH key's members the vault keeps, and the paths of the others that hold data. */
+function readSection(
+  item: Item,
+  section: 'card' | 'identity' | 'sshKey',
+): { value?: Record<string, unknown>; dropped: string[] } {
+  const raw = item[section];
+  if (raw === null || raw === undefined) return { dropped: [] };
+  const known = SECTION_KNOWN[section];
+  const value = Object.fromEntries(
+    Object.entries(raw).filter(([k, v]) => known.has(k) && k !== 'keyFingerprint' && hasData(v)),
+  );
+  return {
+    value: Object.keys(value).length > 0 ? value : undefined,
+    dropped: unknownPaths(raw, known, section),
+  };
 }
 
 function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string>): RowCandidate {
@@ -133,33 +209,47 @@ function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string
   // The schemas transform nothing, so the checked input is the item itself, with every own key
   // (zod's copy leaves out a JSON `__proto__` member, which must be reported, not lost).
   const item = raw as Item;
-  const { url, dropped: uriDropped } = readUris(item.login);
-  const { tags, dropped: fieldDropped } = readFields(item);
+  const type = HELD_TYPES.get(item.type ?? 1);
+  const { uris, dropped: uriDropped } = readUris(item.login);
+  const { tags, fields, dropped: fieldDropped } = readFields(item);
+  const sections = (['card', 'identity', 'sshKey'] as const).map((k) => [k, readSection(item, k)] as const);
   const folderId = item.folderId ?? undefined;
+  // A section of another type than the item's holds data the item cannot keep.
+  const foreign = sections.filter(([k, sec]) => k !== type && sec.value !== undefined).map(([k]) => k);
+  const loginForeign = type !== 'login' && item.login && hasData(item.login) ? ['login'] : [];
   const dropped = sortPaths([
     ...unknownPaths(item, ITEM_KNOWN),
-    ...(item.login ? unknownPaths(item.login, LOGIN_KNOWN, 'login') : []),
-    ...uriDropped,
+    ...(type === 'login' && item.login ? unknownPaths(item.login, LOGIN_KNOWN, 'login') : []),
+    ...(type === 'login' ? uriDropped : []),
     ...fieldDropped,
+    ...sections.flatMap(([k, sec]) => (k === type ? sec.dropped : [])),
+    ...foreign,
+    ...loginForeign,
     ...(folderId !== undefined && !folders.has(folderId) ? ['folderId'] : []),
   ]);
-  const type = item.type ?? 1;
-  if (!HELD_TYPES.has(type)) {
-    const kind = TYPE_NAMES[type] ?? `a type ${type}`;
+  if (type === undefined) {
+    const kind = TYPE_NAMES[item.type ?? 0] ?? `a type ${item.type}`;
     const lose = dropped.length > 0 ? `; it would lose ${dropped.join(', ')}` : '';
     return { row, error: `is ${kind} item, which kmsvault cannot hold yet${lose}` };
   }
+  const section = sections.find(([k]) => k === type)?.[1].value;
+  const history = (item.passwordHistory ?? []).filter((h) => hasData(h.password));
   return {
     row,
     dropped,
     candidate: prune({
+      type,
       name: item.name,
-      url,
-      username: item.login?.username,
-      password: item.login?.password,
       notes: item.notes,
       folder: folderId === undefined ? undefined : folders.get(folderId),
       tags,
+      favorite: item.favorite === true ? true : undefined,
+      fields,
+      passwordHistory: history.length > 0 ? history : undefined,
+      ...(type === 'login'
+        ? { uris, username: item.login?.username, password: item.login?.password, totp: item.login?.totp }
+        : {}),
+      ...(section !== undefined ? { [type]: section } : {}),
     }),
   };
 }
@@ -168,7 +258,8 @@ function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string
  * Bitwarden's unencrypted JSON export, item by item. A document whose shape
  * is wrong (not JSON, encrypted, no `items` array, a malformed folder) is a
  * ValidationError; a malformed item is that row's error, naming the member.
- * Logins and secure notes import; other item types are refused per row.
+ * Logins, secure notes, cards, identities and SSH keys import with every
+ * member; other item types are refused per row, naming what they would lose.
  */
 export function bitwardenJsonRows(content: string): RowCandidate[] {
   const doc = readDocument(content);

@@ -182,13 +182,13 @@ describe('Function: parseImport (bitwarden-json)', () => {
       expect(rows.map((r) => ('warning' in r ? r.warning : undefined))).toEqual([undefined, undefined]);
     });
 
-    it('reports a TOTP secret by its field name, never its value', () => {
+    it('imports a TOTP secret into totp, with no warning', () => {
       const rows = run(doc([{ ...good(1), login: { ...good(1).login, totp: `otpauth://totp/${SECRET}` } }]));
-      expect(fields(rows)).toEqual(['login.totp']);
-      expect(JSON.stringify(warning(rows))).not.toContain('otpauth');
+      expect(rows[0]).toMatchObject({ secret: { totp: `otpauth://totp/${SECRET}` } });
+      expect(fields(rows)).toBeUndefined();
     });
 
-    it('keeps the first URI as url and reports the others', () => {
+    it('keeps every URI with its match rule (Bitwarden numbers), none glued together', () => {
       const rows = run(
         doc([
           {
@@ -199,11 +199,13 @@ describe('Function: parseImport (bitwarden-json)', () => {
           },
         ]),
       );
-      expect(rows[0]).toMatchObject({ secret: { url: 'https://a.example' } });
-      expect(fields(rows)).toEqual(['login.uris[2]']);
+      expect(rows[0]).toMatchObject({
+        secret: { uris: [{ uri: 'https://a.example' }, { uri: 'https://b.example', match: 'exact' }] },
+      });
+      expect(fields(rows)).toBeUndefined();
     });
 
-    it('reports a custom field other than tags by position, not by its name or value', () => {
+    it('keeps custom fields (hidden, linked) beside the tags field', () => {
       const rows = run(
         doc([
           {
@@ -216,12 +218,19 @@ describe('Function: parseImport (bitwarden-json)', () => {
           },
         ]),
       );
-      expect(rows[0]).toMatchObject({ secret: { tags: ['work', 'home'] } });
-      expect(fields(rows)).toEqual(['fields[0]', 'fields[2]']);
-      expect(JSON.stringify(warning(rows))).not.toMatch(/PIN-name|Linked|SECRET-VALUE/);
+      expect(rows[0]).toMatchObject({
+        secret: {
+          tags: ['work', 'home'],
+          fields: [
+            { name: 'PIN-name', value: SECRET, type: 'hidden' },
+            { name: 'Linked', type: 'linked', linked: 'username' },
+          ],
+        },
+      });
+      expect(fields(rows)).toBeUndefined();
     });
 
-    it('reports password history, passkeys, favourite, re-prompt, collections and an unknown folder', () => {
+    it('keeps password history and favourite; reports passkeys, re-prompt, collections and an unknown folder', () => {
       const rows = run(
         doc([
           {
@@ -239,14 +248,13 @@ describe('Function: parseImport (bitwarden-json)', () => {
           },
         ]),
       );
-      expect(fields(rows)).toEqual([
-        'collectionIds',
-        'favorite',
-        'folderId',
-        'login.fido2Credentials',
-        'passwordHistory',
-        'reprompt',
-      ]);
+      expect(rows[0]).toMatchObject({
+        secret: {
+          favorite: true,
+          passwordHistory: [{ lastUsedDate: '2024-01-01T00:00:00Z', password: SECRET }],
+        },
+      });
+      expect(fields(rows)).toEqual(['collectionIds', 'folderId', 'login.fido2Credentials', 'reprompt']);
       expect(JSON.stringify(warning(rows))).not.toContain(SECRET);
     });
 
@@ -261,7 +269,7 @@ describe('Function: parseImport (bitwarden-json)', () => {
       expect(rows).toEqual([
         {
           row: 1,
-          secret: { name: 'n' },
+          secret: { type: 'login', name: 'n' },
           warning: expect.objectContaining({ fields: ['__proto__.fields', '__proto__.login'] }),
         },
       ]);
@@ -271,70 +279,59 @@ describe('Function: parseImport (bitwarden-json)', () => {
     it.each([
       [
         3,
-        'a card',
+        'card',
         { card: { cardholderName: 'J', brand: 'visa', number: SECRET, expMonth: null, code: '123' } },
-        ['card.brand', 'card.cardholderName', 'card.code', 'card.number'],
       ],
-      [
-        4,
-        'an identity',
-        { identity: { firstName: 'J', ssn: SECRET, address1: null } },
-        ['identity.firstName', 'identity.ssn'],
-      ],
+      [4, 'identity', { identity: { firstName: 'J', ssn: SECRET, address1: null } }],
       [
         5,
-        'an SSH key',
+        'sshKey',
         { sshKey: { privateKey: SECRET, publicKey: 'ssh-ed25519 AAAA', keyFingerprint: 'SHA256:x' } },
-        ['sshKey.keyFingerprint', 'sshKey.privateKey', 'sshKey.publicKey'],
       ],
-      [6, 'a bank account', { bankAccount: { accountNumber: SECRET } }, ['bankAccount.accountNumber']],
-    ])(
-      'refuses a type %i item (%s) as that row’s error, listing the fields it would lose',
-      (type, label, patch, lost) => {
-        const rows = run(doc([good(1), { type, name: 'Thing', notes: 'n', ...patch }]));
-        expect(rows[0]).toHaveProperty('secret');
-        const row = rows[1] as { error: string };
-        expect(row.error).toBe(
-          `is ${label} item, which kmsvault cannot hold yet; it would lose ${lost.join(', ')}`,
-        );
-        expect(row.error).not.toContain(SECRET);
-      },
-    );
+    ])('imports a type %i item as a %s with every member that holds data', (type, name, patch) => {
+      const rows = run(doc([{ type, name: 'Thing', notes: 'n', ...patch }]));
+      const section = Object.values(patch)[0] as Record<string, unknown>;
+      const kept = Object.fromEntries(
+        Object.entries(section).filter(([k, v]) => v !== null && k !== 'keyFingerprint'),
+      );
+      expect(rows[0]).toEqual({ row: 1, secret: { type: name, name: 'Thing', notes: 'n', [name]: kept } });
+    });
 
-    it('imports the hand-written full export fixture: what lands and what is reported', () => {
+    it('refuses a type 6 item (a bank account) as that row’s error, listing the fields it would lose', () => {
+      const rows = run(doc([good(1), { type: 6, name: 'Thing', bankAccount: { accountNumber: SECRET } }]));
+      expect(rows[0]).toHaveProperty('secret');
+      const row = rows[1] as { error: string };
+      expect(row.error).toBe(
+        'is a bank account item, which kmsvault cannot hold yet; it would lose bankAccount.accountNumber',
+      );
+      expect(row.error).not.toContain(SECRET);
+    });
+
+    it('imports the hand-written full export fixture: every item, with nothing to report', () => {
       const content = readFileSync(join(__dirname, 'fixtures', 'bitwarden-full.json'), 'utf8');
       const rows = run(content);
-      expect(rows).toEqual([
-        {
-          row: 1,
-          secret: {
-            name: 'Mastodon',
-            url: 'https://mastodon.example/login',
-            username: 'me@example.com',
-            password: 'correct horse battery staple',
-            notes: 'Second account in the notes.',
-            folder: 'Social',
-            tags: ['social', 'fun'],
-          },
-          warning: {
-            row: 1,
-            fields: ['fields[1]', 'login.totp', 'login.uris[1]', 'passwordHistory'],
-            message:
-              'not imported, kmsvault has no place for them yet: fields[1], login.totp, login.uris[1], passwordHistory',
-          },
-        },
-        { row: 2, secret: { name: 'Wi-Fi', notes: 'SSID home, key in the router manual.' } },
-        {
-          row: 3,
-          error:
-            'is a card item, which kmsvault cannot hold yet; it would lose card.brand, card.cardholderName, card.code, card.expMonth, card.expYear, card.number',
-        },
-        {
-          row: 4,
-          error:
-            'is an identity item, which kmsvault cannot hold yet; it would lose identity.email, identity.firstName, identity.lastName',
-        },
+      expect(rows.map((r) => ('secret' in r ? r.secret.type : r.error))).toEqual([
+        'login',
+        'note',
+        'card',
+        'identity',
       ]);
+      expect(rows.filter((r) => 'warning' in r)).toEqual([]);
+      expect(rows[0]).toMatchObject({
+        secret: {
+          name: 'Mastodon',
+          uris: [
+            { uri: 'https://mastodon.example/login' },
+            expect.objectContaining({ uri: expect.any(String) }),
+          ],
+          username: 'me@example.com',
+          password: 'correct horse battery staple',
+          folder: 'Social',
+          tags: ['social', 'fun'],
+          totp: expect.any(String),
+          passwordHistory: [expect.objectContaining({ password: expect.any(String) })],
+        },
+      });
     });
   });
 });
