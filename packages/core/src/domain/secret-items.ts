@@ -21,7 +21,7 @@ export type Checked = { readonly item: Item } | { readonly id: string; readonly 
  */
 export class SecretItems {
   private readonly encryptor: ItemEncryptor;
-  /** The `site` beacon of current items: the URL's host. */
+  /** The `site` beacon of current items: the first URI's host. */
   public readonly site = new Beacon({ attribute: 'site', normaliser: hostNormaliser });
 
   public constructor(tableName: string) {
@@ -129,8 +129,11 @@ export class SecretItems {
   ): Item {
     const { beacon: _b, expiresAt: _e, pk: _pk, sk: _sk, ...content } = fields;
     const item: Item = { pk, sk, ...content };
-    if (withBeacon && typeof content.url === 'string' && content.url.length > 0) {
-      item.beacon = this.site.compute(key.key, content.url);
+    // The site beacon stands for the first URI (`url` on items written before items had several).
+    const uris = content.uris as { uri: string }[] | undefined;
+    const site = uris?.[0]?.uri ?? content.url;
+    if (withBeacon && typeof site === 'string' && site.length > 0) {
+      item.beacon = this.site.compute(key.key, site);
     }
     if (expiresAt !== undefined) item.expiresAt = expiresAt;
     return this.encryptor.encrypt(item, key);

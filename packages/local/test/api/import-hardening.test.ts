@@ -209,7 +209,7 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
   });
 
   describe('item 13: values the vault has no place for', () => {
-    it('lands logins with a warning naming what was left out, refuses a card as a row error, quoting no value', async () => {
+    it('lands a login with its TOTP, every URI and custom fields, a card and a note, and warns of passkeys by name only', async () => {
       // Arrange
       const api = await newUser();
       const content = bitwarden([
@@ -218,7 +218,8 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
           login: {
             ...login(1).login,
             totp: `otpauth://totp/${MARK}`,
-            uris: [{ uri: 'https://one.example' }, { uri: `https://${MARK}.example` }],
+            uris: [{ uri: 'https://one.example' }, { uri: `https://${MARK}.example`, match: 1 }],
+            fido2Credentials: [{ credentialId: MARK }],
           },
           fields: [
             { name: 'tags', value: 'work', type: 0 },
@@ -235,26 +236,33 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
       // Assert
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
-        imported: 2,
-        failed: 1,
-        errors: [
-          {
-            row: 2,
-            message: 'is a card item, which kmsvault cannot hold yet; it would lose card.code, card.number',
-          },
-        ],
+        imported: 3,
+        failed: 0,
+        errors: [],
         warnings: [
           {
             row: 1,
-            fields: ['fields[1]', 'login.totp', 'login.uris[1]'],
-            message: 'not imported, kmsvault has no place for them yet: fields[1], login.totp, login.uris[1]',
+            fields: ['login.fido2Credentials'],
+            message: 'not imported, kmsvault has no place for them yet: login.fido2Credentials',
           },
         ],
-        ids: [expect.any(String), expect.any(String)],
+        ids: [expect.any(String), expect.any(String), expect.any(String)],
       });
       expect(res.text).not.toContain(MARK);
       const stored = await api.get<Secret>(`/v1/secrets/${res.body.ids[0]}`);
-      expect(stored.body).toMatchObject({ name: 'Site 1', url: 'https://one.example', tags: ['work'] });
+      expect(stored.body).toMatchObject({
+        name: 'Site 1',
+        url: 'https://one.example',
+        uris: [
+          { uri: 'https://one.example', match: 'domain' },
+          { uri: `https://${MARK}.example`, match: 'host' },
+        ],
+        totp: `otpauth://totp/${MARK}`,
+        fields: [{ name: `${MARK} question`, value: `${MARK} answer`, type: 'hidden' }],
+        tags: ['work'],
+      });
+      const card = await api.get<Secret>(`/v1/secrets/${res.body.ids[1]}`);
+      expect(card.body).toMatchObject({ type: 'card', card: { number: `4111${MARK}`, code: '123' } });
     });
 
     it('warns by column for a Bitwarden CSV row with a TOTP and extra custom fields', async () => {

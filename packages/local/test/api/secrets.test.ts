@@ -161,10 +161,15 @@ describe('Secrets API over HTTP', () => {
       const res = await api.get<Secret>(`/v1/secrets/${id}`);
       expect(res.status).toBe(200);
       expect(res.headers.etag).toBe('"1"');
+      const sent = full('read');
       expect(res.body).toEqual({
         id,
         version: 1,
-        ...full('read'),
+        ...sent,
+        // A login (the default type), its one URI also as uris, with the default match rule.
+        type: 'login',
+        favorite: false,
+        uris: [{ uri: sent.url, match: 'domain' }],
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });
