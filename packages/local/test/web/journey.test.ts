@@ -192,6 +192,50 @@ describe('Web vault in Chromium', () => {
     ]);
     await screen('09-import-export');
 
+    // --- items of other types: a card, a login with TOTP and a hidden custom field -----
+    await button('Secrets').click();
+    await button('Add').click();
+    await page.getByLabel('Type').selectOption('card');
+    await page.getByLabel('Name', { exact: true }).fill('Travel card');
+    await page.getByLabel('Cardholder').fill('Alice Example');
+    await page.getByLabel('Number').fill('4111111111111111');
+    await page.getByLabel('Expiry month').fill('4');
+    await page.getByLabel('Expiry year').fill('2029');
+    await page.getByLabel('Security code').fill('123');
+    await screen('09b-card-editor');
+    await button('Save').click();
+    await page.getByRole('heading', { name: 'Travel card' }).waitFor();
+    expect(await page.getByTestId('item-type').textContent()).toBe('Card');
+    expect(await page.getByTestId('card-number').textContent()).toBe('••••••••');
+    await button('Reveal card number').click();
+    expect(await page.getByTestId('card-number').textContent()).toBe('4111111111111111');
+    expect(await page.getByText('04/2029').isVisible()).toBe(true);
+    await screen('09c-card-detail');
+
+    await button('Secrets').click();
+    await button('Add').click();
+    await page.getByLabel('Name', { exact: true }).fill('Git with 2FA');
+    await page.getByLabel('Site address').fill('https://git.example');
+    await button('Add a site address').click();
+    await page.getByLabel('Site address 2', { exact: true }).fill('javascript:alert(1)');
+    await page.getByLabel('TOTP secret (base32 or otpauth:// URI)').fill('JBSWY3DPEHPK3PXP');
+    await button('Add a field').click();
+    await page.getByLabel('Field 1 name').fill('Recovery PIN');
+    await page.locator('#field-type-0').selectOption('hidden');
+    await page.getByLabel('Field 1 value').fill('2468');
+    await button('Save').click();
+    await page.getByRole('heading', { name: 'Git with 2FA' }).waitFor();
+    await page.getByTestId('totp-code').waitFor();
+    expect(await page.getByTestId('totp-code').textContent()).toMatch(/^\d{6}$/);
+    expect(await page.getByTestId('totp-left').textContent()).toMatch(/^\d+ s left$/);
+    // Only the http(s) address is a link; the javascript: one is text.
+    expect(await page.locator('[data-testid="uris"] a').count()).toBe(1);
+    expect(await page.locator('[data-testid="uris"] a').getAttribute('href')).toBe('https://git.example/');
+    expect(await page.getByTestId('field-0').textContent()).toBe('••••••••');
+    await button('Reveal recovery pin').click();
+    expect(await page.getByTestId('field-0').textContent()).toBe('2468');
+    await screen('09d-totp-detail');
+
     // --- change the login password ------------------------------------------------------
     await button('Account').click();
     await page.getByLabel('Current password').fill('wrong current password');

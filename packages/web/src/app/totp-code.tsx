@@ -45,7 +45,7 @@ export function TotpCode(props: {
       <span class="secret" data-testid="totp-code">
         {code.code}
       </span>{' '}
-      <span class="hint" data-testid="totp-left">
+      <span class="hint countdown" data-testid="totp-left">
         {left} s left
       </span>
       <button
