@@ -125,6 +125,15 @@ function deployedCode(outdir: string): (string | undefined)[] {
 /** The asset keys of the bundles this repository's tests run (infra/assets), as CDK fingerprints them. */
 const TESTED_CODE = FUNCTIONS.map((name) => `${FileSystem.fingerprint(join(INFRA, 'assets', name))}.zip`);
 
+/** A consumer's cloud assembly has no path into @kmsvault sources, and deploys the function code we tested. */
+function expectTestedCode(outdir: string): void {
+  expect(assemblyTexts(outdir).filter((t) => /@kmsvault\/[a-z-]+\/src\b|packages\/lambda-/.test(t))).toEqual(
+    [],
+  );
+  const deployed = deployedCode(outdir);
+  for (const tested of TESTED_CODE) expect(deployed).toContain(tested);
+}
+
 /** `cdk synth` of the app in `dir` (its cdk.json), with the workspace's cdk CLI. */
 function synth(dir: string, appCommand: string): string {
   const context = (JSON.parse(readFileSync(join(WORKSPACE, 'cdk.json'), 'utf8')) as { context: object })
@@ -197,11 +206,7 @@ describe('@kmsvault/cdk installed from its tarball into a new CDK app', () => {
   });
 
   it('synthesizes with no path into @kmsvault sources, deploying the prebuilt function assets this repository tested', () => {
-    expect(
-      assemblyTexts(outdir).filter((t) => /@kmsvault\/[a-z-]+\/src\b|packages\/lambda-/.test(t)),
-    ).toEqual([]);
-    const deployed = deployedCode(outdir);
-    for (const tested of TESTED_CODE) expect(deployed).toContain(tested);
+    expectTestedCode(outdir);
   });
 
   it("runs on the template-driven local stack, where a user signs up and logs in through the consumer's API", async () => {
@@ -254,10 +259,6 @@ describe('kmsvault-cdk, the Python package jsii-pacmak builds, in a new Python C
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('synthesizes with cdk-nag, with no path into @kmsvault sources and the tested function assets', () => {
-    expect(
-      assemblyTexts(outdir).filter((t) => /@kmsvault\/[a-z-]+\/src\b|packages\/lambda-/.test(t)),
-    ).toEqual([]);
-    const deployed = deployedCode(outdir);
-    for (const tested of TESTED_CODE) expect(deployed).toContain(tested);
+    expectTestedCode(outdir);
   });
 });

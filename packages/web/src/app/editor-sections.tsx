@@ -91,38 +91,37 @@ export function LoginEditor({
   );
 }
 
-/** A card's members. */
-export function CardEditor({ draft, update }: Props) {
+/** A card's or an identity's members, one text input each, in the order of their labels. */
+function SectionEditor<K extends 'card' | 'identity'>({
+  draft,
+  update,
+  section,
+  labels,
+}: Props & { section: K; labels: Record<keyof Draft[K], string> }) {
+  const values = draft[section] as Record<string, string>;
   return (
     <>
-      {(Object.keys(CARD_LABELS) as (keyof Draft['card'])[]).map((k) => (
+      {Object.entries(labels as Record<string, string>).map(([k, label]) => (
         <Field
           key={k}
-          id={`card-${k}`}
-          label={CARD_LABELS[k]}
-          value={draft.card[k]}
-          onInput={(v) => update({ card: { ...draft.card, [k]: v } })}
+          id={`${section}-${k}`}
+          label={label}
+          value={values[k] ?? ''}
+          onInput={(v) => update({ [section]: { ...values, [k]: v } } as Partial<Draft>)}
         />
       ))}
     </>
   );
 }
 
+/** A card's members. */
+export function CardEditor(props: Props) {
+  return <SectionEditor {...props} section="card" labels={CARD_LABELS} />;
+}
+
 /** An identity's members. */
-export function IdentityEditor({ draft, update }: Props) {
-  return (
-    <>
-      {(Object.keys(IDENTITY_LABELS) as (keyof Draft['identity'])[]).map((k) => (
-        <Field
-          key={k}
-          id={`identity-${k}`}
-          label={IDENTITY_LABELS[k]}
-          value={draft.identity[k]}
-          onInput={(v) => update({ identity: { ...draft.identity, [k]: v } })}
-        />
-      ))}
-    </>
-  );
+export function IdentityEditor(props: Props) {
+  return <SectionEditor {...props} section="identity" labels={IDENTITY_LABELS} />;
 }
 
 /** An SSH key: the private key (required) and the public key; the server computes the fingerprint. */
