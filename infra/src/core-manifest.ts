@@ -117,7 +117,7 @@ export const CORE_MANIFEST: CoreManifest = {
       function: 'secrets',
       auth: 'bearer',
       summary:
-        'Lists secrets (metadata only); q searches name, url and username, site finds a host through its beacon.',
+        'Lists secrets (metadata only), favourites first, then by name; q searches name, URIs, username, notes and custom field values (hidden ones excepted), site finds a host through its beacon, tag and folder match by prefix, case-insensitively.',
     },
     {
       operationId: 'createSecret',

@@ -3,11 +3,13 @@ import type { UserKey } from '../crypto/item-encryptor';
 import { ValidationError } from './errors';
 import type { SecretMetadata } from './secret-schema';
 
-type Position = Pick<SecretMetadata, 'name' | 'id'>;
+type Position = Pick<SecretMetadata, 'name' | 'id' | 'favorite'>;
 
-/** An opaque list cursor: the last name and id of a page, MACed under a key derived from the user key. */
+/** An opaque list cursor: the last name, id and favourite mark of a page, MACed under a key derived from the user key. */
 export function writeCursor(key: UserKey, last: Position): string {
-  const body = Buffer.from(JSON.stringify({ n: last.name.toLowerCase(), i: last.id })).toString('base64url');
+  const body = Buffer.from(
+    JSON.stringify({ n: last.name.toLowerCase(), i: last.id, f: last.favorite ? 1 : 0 }),
+  ).toString('base64url');
   return `${body}.${cursorMac(key, body)}`;
 }
 
@@ -24,8 +26,13 @@ export function readCursor(key: UserKey, cursor: string): Position {
       { path: 'cursor', message: 'is not valid' },
     ]);
   }
-  const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { n: string; i: string };
-  return { name: parsed.n, id: parsed.i };
+  const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {
+    n: string;
+    i: string;
+    f?: number;
+  };
+  // A cursor from before favourites came first has no mark: it was in the one, unmarked, run.
+  return { name: parsed.n, id: parsed.i, favorite: parsed.f === 1 };
 }
 
 function cursorMac(key: UserKey, body: string): string {

@@ -6,7 +6,15 @@ import type { HeadKeeper } from './head-keeper';
 import type { UserKeys } from './key-session';
 import { readCursor, writeCursor } from './list-cursor';
 import { reported, type SecretItems, UNREADABLE } from './secret-items';
-import { byNameThenId, checkId, idOfSortKey, metadataOf, secretOf } from './secret-records';
+import {
+  byNameThenId,
+  checkId,
+  idOfSortKey,
+  listOrder,
+  metadataOf,
+  searchTexts,
+  secretOf,
+} from './secret-records';
 import {
   SECRET_METADATA,
   type Secret,
@@ -84,6 +92,8 @@ export class SecretReader {
     return this.deps.keys.session(userId, async (keys) => {
       const key = await keys.latest();
       const site = filters.site;
+      // A text search reads notes and custom fields too; a plain list decrypts the metadata only.
+      const only = filters.q ? [...SECRET_METADATA, 'notes', 'fields'] : SECRET_METADATA;
       const found = await this.deps.heads.read(
         keys,
         pk,
@@ -98,26 +108,27 @@ export class SecretReader {
               ).then((pages) => [...new Map(pages.flat().map((r) => [r.sk as string, r])).values()]),
         ),
         ({ head }, records) =>
-          this.deps.items.checkCurrentItems(keys, head, records, SECRET_METADATA, site === undefined),
+          this.deps.items.checkCurrentItems(keys, head, records, only, site === undefined),
         (checked) => !checked.suspect,
       );
-      let items = found.items.map(metadataOf);
+      const q = filters.q?.toLowerCase() ?? '';
+      const matching =
+        q.length > 0
+          ? found.items.filter((item) => searchTexts(item).some((t) => t.includes(q)))
+          : found.items;
+      let items = matching.map(metadataOf);
       if (site !== undefined) items = this.deps.items.site.filterExact(items, (s) => s.url, site);
-      if (filters.q !== undefined && filters.q.length > 0) {
-        const q = filters.q.toLowerCase();
-        items = items.filter((s) => [s.name, s.url, s.username].some((f) => f?.toLowerCase().includes(q)));
-      }
       if (filters.tag !== undefined) {
         const tag = filters.tag.toLowerCase();
-        items = items.filter((s) => s.tags.some((t) => t.toLowerCase() === tag));
+        items = items.filter((s) => s.tags.some((t) => t.toLowerCase().startsWith(tag)));
       }
       if (filters.folder !== undefined) {
         const folder = filters.folder.toLowerCase();
-        items = items.filter((s) => (s.folder ?? '').toLowerCase() === folder);
+        items = items.filter((s) => (s.folder ?? '').toLowerCase().startsWith(folder));
       }
-      items.sort(byNameThenId);
+      items.sort(listOrder);
       const after = filters.cursor === undefined ? undefined : readCursor(key, filters.cursor);
-      const start = after === undefined ? 0 : items.findIndex((s) => byNameThenId(s, after) > 0);
+      const start = after === undefined ? 0 : items.findIndex((s) => listOrder(s, after) > 0);
       const page = start < 0 ? [] : items.slice(start, start + limit);
       const last = page.at(-1);
       const more = start >= 0 && start + limit < items.length && last !== undefined;

@@ -121,6 +121,28 @@ export function contentOf(item: Item): SecretInput {
   return clean({ ...content, ...key } as SecretInput);
 }
 
+/**
+ * What a text search looks in, lower-cased: the name, every URI, the
+ * username, the notes and the custom fields' values, hidden ones excepted.
+ */
+export function searchTexts(item: Item): string[] {
+  const fields = ((item.fields as { value?: string; type: string }[] | undefined) ?? [])
+    .filter((f) => f.type !== 'hidden' && f.value !== undefined)
+    .map((f) => f.value as string);
+  return [item.name, ...urisOf(item).map((u) => u.uri), item.username, item.notes, ...fields]
+    .filter((t): t is string => typeof t === 'string')
+    .map((t) => t.toLowerCase());
+}
+
+/** The list's order: favourites first, then by name (case-insensitively) and id. */
+export function listOrder(
+  a: Pick<SecretMetadata, 'name' | 'id' | 'favorite'>,
+  b: Pick<SecretMetadata, 'name' | 'id' | 'favorite'>,
+): number {
+  if (a.favorite !== b.favorite) return a.favorite ? -1 : 1;
+  return byNameThenId(a, b);
+}
+
 export function byNameThenId(
   a: Pick<SecretMetadata, 'name' | 'id'>,
   b: Pick<SecretMetadata, 'name' | 'id'>,
