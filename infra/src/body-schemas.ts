@@ -412,7 +412,15 @@ export const importSecrets = {
   properties: {
     format: {
       type: 'string',
-      enum: ['bitwarden-json', 'bitwarden-csv', 'chrome-csv'],
+      enum: [
+        'bitwarden-json',
+        'bitwarden-csv',
+        'lastpass-csv',
+        'firefox-csv',
+        'keepassxc-csv',
+        '1password-csv',
+        'chrome-csv',
+      ],
     },
     content: {
       type: 'string',
@@ -420,6 +428,6 @@ export const importSecrets = {
       maxLength: 250000,
     },
   },
-  required: ['format', 'content'],
+  required: ['content'],
   additionalProperties: false,
 };

@@ -171,11 +171,20 @@ export const COMMANDS: Record<string, CommandHelp> = {
     examples: ['kmsvault gen --length 24 --no-symbols', 'kmsvault gen --words 6 --separator -'],
   },
   import: {
-    usage: 'kmsvault import <file> [--format bitwarden-json|bitwarden-csv|chrome-csv]',
+    usage: 'kmsvault import <file> [--format F]',
     summary:
-      'Import an export from another password manager, 100 rows per request (each retry-safe), with progress on stderr. A .json file is taken as bitwarden-json.',
-    options: [['--format F', 'the file format; needed for CSV']],
-    examples: ['kmsvault import bitwarden.json', 'kmsvault import passwords.csv --format chrome-csv'],
+      'Import an export from another password manager (Bitwarden JSON or CSV, LastPass, Firefox, KeePassXC, 1Password 8 or Chrome/Edge/Brave CSV), 100 rows per request (each retry-safe), with progress on stderr. Without --format the server tells the format from the content.',
+    options: [
+      [
+        '--format F',
+        'bitwarden-json, bitwarden-csv, lastpass-csv, firefox-csv, keepassxc-csv, 1password-csv or chrome-csv (default: detected)',
+      ],
+    ],
+    examples: [
+      'kmsvault import bitwarden.json',
+      'kmsvault import lastpass.csv',
+      'kmsvault import passwords.csv --format chrome-csv',
+    ],
   },
   export: {
     usage: 'kmsvault export [--format json|csv] [--force]',

@@ -24,10 +24,10 @@ export async function importFile(
   } catch {
     throw new CliError(`cannot read ${path}`, EXIT.usage);
   }
-  const format = formatFlag ?? (path.endsWith('.json') ? 'bitwarden-json' : undefined);
-  if (format === undefined)
-    throw new CliError('--format is needed for a CSV file: bitwarden-csv or chrome-csv', EXIT.usage);
-  const batches = split(format, content);
+  const format = formatFlag;
+  if (format !== undefined && !FORMATS.includes(format))
+    throw new CliError(`--format must be one of ${FORMATS.join(', ')}; got ${format}`, EXIT.usage);
+  const batches = split(format ?? (/^\s*[[{]/.test(content) ? 'bitwarden-json' : 'csv'), content);
   const total = batches.reduce((n, b) => n + b.rows, 0);
   const digest = createHash('sha256').update(content).digest('hex').slice(0, 24);
   let done = 0;
@@ -45,7 +45,7 @@ export async function importFile(
     const { data } = await client.call<{ imported: number; errors: { row: number; message: string }[] }>(
       'POST',
       '/v1/import',
-      { format, content: batch.content },
+      { ...(format ? { format } : {}), content: batch.content },
       { 'idempotency-key': `import-${digest}-${index}` },
     );
     imported += data.imported;
@@ -64,6 +64,18 @@ export async function importFile(
   return errors.length > 0 ? EXIT.conflict : EXIT.ok;
 }
 
+/** The formats the API imports; without --format, the server detects it from the content. */
+const FORMATS = [
+  'bitwarden-json',
+  'bitwarden-csv',
+  'lastpass-csv',
+  'firefox-csv',
+  'keepassxc-csv',
+  '1password-csv',
+  'chrome-csv',
+];
+
+/** The file in batches: Bitwarden JSON by items, any CSV by rows under its header. */
 function split(format: string, content: string): { content: string; rows: number }[] {
   if (format === 'bitwarden-json') {
     let doc: { items?: unknown[] } & Record<string, unknown>;
@@ -79,12 +91,6 @@ function split(format: string, content: string): { content: string; rows: number
       out.push({ content: JSON.stringify({ ...doc, items: slice }), rows: slice.length });
     }
     return out;
-  }
-  if (format !== 'bitwarden-csv' && format !== 'chrome-csv') {
-    throw new CliError(
-      `--format must be bitwarden-json, bitwarden-csv or chrome-csv; got ${format}`,
-      EXIT.usage,
-    );
   }
   const records = csvRecords(content);
   const [header, ...rows] = records;

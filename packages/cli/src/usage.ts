@@ -22,7 +22,8 @@ export const USAGE = `usage: kmsvault <command> [options]
   history <id|name>           list a secret's versions
   trash                       list the trash
   gen                         generate a password [--length N] [--no-symbols] [--no-digits] [--exclude-ambiguous] or a passphrase [--words N] [--separator S]
-  import <file>               import [--format bitwarden-json|bitwarden-csv|chrome-csv], with progress
+  import <file>               import Bitwarden, LastPass, Firefox, KeePassXC, 1Password or Chrome exports
+                              (format detected, or --format), with progress
   export                      export [--format json|csv] to stdout; a terminal needs --force
   help <command>              a command's options and examples (or: kmsvault <command> --help)
 

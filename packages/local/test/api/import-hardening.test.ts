@@ -85,12 +85,12 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
     let keys = 0;
     return {
       get: <T>(path: string) => send<T>(path, { bearer }),
-      import: <T = ImportResult>(format: string, content: string) =>
+      import: <T = ImportResult>(format: string | undefined, content: string) =>
         send<T>('/v1/import', {
           method: 'POST',
           bearer,
           headers: { 'idempotency-key': `import-${++keys}` },
-          body: { format, content },
+          body: format === undefined ? { content } : { format, content },
         }),
       create: (body: Record<string, unknown>) =>
         send<{ id: string }>('/v1/secrets', {
@@ -263,6 +263,27 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
       });
       const card = await api.get<Secret>(`/v1/secrets/${res.body.ids[1]}`);
       expect(card.body).toMatchObject({ type: 'card', card: { number: `4111${MARK}`, code: '123' } });
+    });
+
+    it('detects the format when none is given: a LastPass CSV with a secure note, and refuses CSV no format has', async () => {
+      const api = await newUser();
+      const lastpass =
+        'url,username,password,extra,name,grouping,fav\nhttp://sn,,,the note,Wi-Fi,Home,1\nhttps://a.example,al,pw,,A,Web,0\n';
+      const res = await api.import(undefined, lastpass);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ imported: 2, failed: 0 });
+      const note = await api.get<Secret>(`/v1/secrets/${res.body.ids[0]}`);
+      expect(note.body).toMatchObject({
+        type: 'note',
+        name: 'Wi-Fi',
+        notes: 'the note',
+        folder: 'Home',
+        favorite: true,
+      });
+      const unknown = await api.import<{ detail: string }>(undefined, `a,b\n${MARK},2\n`);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.detail).toContain('No import format has these columns: a, b');
+      expect(unknown.text).not.toContain(MARK);
     });
 
     it('warns by column for a Bitwarden CSV row with a TOTP and extra custom fields', async () => {

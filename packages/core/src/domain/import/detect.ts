@@ -1,0 +1,48 @@
+import { ValidationError } from '../errors';
+import { readCsv } from './csv-table';
+
+/** The formats an import can be, in the order detection tries the CSV ones. */
+export const IMPORT_FORMATS = [
+  'bitwarden-json',
+  'bitwarden-csv',
+  'lastpass-csv',
+  'firefox-csv',
+  'keepassxc-csv',
+  '1password-csv',
+  'chrome-csv',
+] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Each CSV format by the header columns that tell it apart (LastPass before Chrome: both have url, username, password). */
+const CSV_SIGNS: readonly [ImportFormat, readonly string[]][] = [
+  ['bitwarden-csv', ['login_uri', 'type']],
+  ['lastpass-csv', ['extra', 'grouping']],
+  ['firefox-csv', ['httpRealm', 'formActionOrigin']],
+  ['keepassxc-csv', ['Group', 'Title']],
+  ['1password-csv', ['Title', 'Url']],
+  ['chrome-csv', ['name', 'url', 'username', 'password']],
+];
+
+/**
+ * The format of an export from its content: JSON is Bitwarden's; CSV by its
+ * header's columns. XML (KeePass 2) and CSV headers no format has are
+ * refused, naming what was seen (column names, never a cell).
+ */
+export function detectFormat(content: string): ImportFormat {
+  const start = content.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('{') || start.startsWith('[')) return 'bitwarden-json';
+  if (start.startsWith('<')) {
+    throw new ValidationError(
+      'This looks like XML (a KeePass 2 export?), which kmsvault cannot import yet.',
+      [{ path: 'content', message: 'is XML: not a format kmsvault imports yet' }],
+    );
+  }
+  const header = new Set(readCsv(content.split(/\r?\n/, 1)[0] ?? '', 'csv', []).header);
+  const found = CSV_SIGNS.find(([, columns]) => columns.every((c) => header.has(c)));
+  if (found !== undefined) return found[0];
+  const seen = [...header].filter(Boolean).slice(0, 12);
+  throw new ValidationError(
+    `No import format has these columns: ${seen.join(', ') || '(none)'}. Give the format, or export again from one of: ${IMPORT_FORMATS.join(', ')}.`,
+    [{ path: 'content', message: 'matches no import format' }],
+  );
+}

@@ -1,0 +1,95 @@
+import { splitTags } from './candidate';
+import { hostOf, type MappedCsvFormat } from './mapped-csv';
+
+/**
+ * Firefox's password CSV (about:logins, Export). `httpRealm` and
+ * `formActionOrigin` are kept as custom fields; `guid` and the three
+ * timestamps are Firefox's bookkeeping.
+ */
+export const FIREFOX_CSV: MappedCsvFormat = {
+  format: 'firefox-csv',
+  required: ['url', 'username', 'password', 'httpRealm', 'formActionOrigin'],
+  columns: ['url', 'username', 'password', 'httpRealm', 'formActionOrigin'],
+  bookkeeping: ['guid', 'timeCreated', 'timeLastUsed', 'timePasswordChanged'],
+  map: (cell) => ({
+    name: hostOf(cell('url')),
+    url: cell('url'),
+    username: cell('username'),
+    password: cell('password'),
+    fields: [
+      ...(cell('httpRealm') ? [{ name: 'httpRealm', value: cell('httpRealm'), type: 'text' }] : []),
+      ...(cell('formActionOrigin')
+        ? [{ name: 'formActionOrigin', value: cell('formActionOrigin'), type: 'text' }]
+        : []),
+    ],
+  }),
+};
+
+/**
+ * LastPass's CSV export. A row whose url is `http://sn` is a secure note
+ * (its text in `extra`); `extra` of a site is its notes; `grouping` is the
+ * folder; `fav` 1 a favourite; `totp` (newer exports) the TOTP secret.
+ */
+export const LASTPASS_CSV: MappedCsvFormat = {
+  format: 'lastpass-csv',
+  required: ['url', 'username', 'password', 'extra', 'name', 'grouping'],
+  columns: ['url', 'username', 'password', 'totp', 'extra', 'name', 'grouping', 'fav'],
+  map: (cell) => {
+    const note = cell('url') === 'http://sn';
+    return {
+      type: note ? 'note' : 'login',
+      name: cell('name') ?? hostOf(cell('url')),
+      ...(note
+        ? {}
+        : { url: cell('url'), username: cell('username'), password: cell('password'), totp: cell('totp') }),
+      notes: cell('extra'),
+      folder: cell('grouping'),
+      favorite: cell('fav') === '1' ? true : undefined,
+    };
+  },
+};
+
+/**
+ * KeePassXC's CSV export. `Group` is the folder, without KeePass's root
+ * group (`Root/Emails` is `Emails`); newer exports' `TOTP` is the TOTP
+ * secret; `Icon`, `Last Modified` and `Created` are KeePassXC's bookkeeping.
+ */
+export const KEEPASSXC_CSV: MappedCsvFormat = {
+  format: 'keepassxc-csv',
+  required: ['Group', 'Title', 'Username', 'Password', 'URL', 'Notes'],
+  columns: ['Group', 'Title', 'Username', 'Password', 'URL', 'Notes', 'TOTP'],
+  bookkeeping: ['Icon', 'Last Modified', 'Created'],
+  map: (cell) => {
+    const group = cell('Group')?.replace(/^Root(\/|$)/, '');
+    return {
+      name: cell('Title') ?? hostOf(cell('URL')),
+      url: cell('URL'),
+      username: cell('Username'),
+      password: cell('Password'),
+      totp: cell('TOTP'),
+      notes: cell('Notes'),
+      folder: group === '' ? undefined : group,
+    };
+  },
+};
+
+/**
+ * 1Password 8's CSV export: `OTPAuth` is the TOTP secret, `Favorite` "true"
+ * a favourite, `Tags` comma-separated; `Archived` is 1Password's bookkeeping.
+ */
+export const ONEPASSWORD_CSV: MappedCsvFormat = {
+  format: '1password-csv',
+  required: ['Title', 'Url', 'Username', 'Password'],
+  columns: ['Title', 'Url', 'Username', 'Password', 'OTPAuth', 'Favorite', 'Tags', 'Notes'],
+  bookkeeping: ['Archived'],
+  map: (cell) => ({
+    name: cell('Title') ?? hostOf(cell('Url')),
+    url: cell('Url'),
+    username: cell('Username'),
+    password: cell('Password'),
+    totp: cell('OTPAuth'),
+    notes: cell('Notes'),
+    tags: splitTags(cell('Tags')),
+    favorite: cell('Favorite') === 'true' ? true : undefined,
+  }),
+};
