@@ -6,13 +6,14 @@ import {
   DEPENDENCY_EVENT,
   IDEMPOTENCY_TABLE,
   INTEGRITY_EVENT,
+  jsonSchemaOf,
   MAX_BODY_BYTES,
   ROUTES,
   resourcePathOf,
   VAULT_TABLE,
 } from '@kmsvault/core';
 import { WEB_CSP } from '@kmsvault/web';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { CoreManifest, ManifestRoute } from '../src/core-manifest-types';
 
 /** The file the construct reads the manifest from. */
@@ -53,13 +54,7 @@ export function coreManifest(): CoreManifest {
 
 /** A body schema as JSON Schema draft 4 (API Gateway's model dialect), its `$schema` left out. */
 function bodySchema(body: z.ZodType): Record<string, unknown> {
-  const schema = z.toJSONSchema(body, {
-    target: 'draft-04',
-    io: 'input',
-    unrepresentable: 'any',
-  }) as Record<string, unknown>;
-  const { $schema: _s, ...rest } = schema;
-  return rest;
+  return jsonSchemaOf(body, 'input', 'draft-04');
 }
 
 const HEADER = [

@@ -78,249 +78,918 @@ export const deleteAccount = {
 };
 
 export const createSecret = {
-  type: 'object',
-  properties: {
-    type: {
-      type: 'string',
-      enum: ['login', 'note', 'card', 'identity', 'sshKey'],
-    },
-    name: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 256,
-    },
-    notes: {
-      type: 'string',
-      maxLength: 65536,
-    },
-    folder: {
-      type: 'string',
-      maxLength: 256,
-    },
-    tags: {
-      maxItems: 32,
-      type: 'array',
-      items: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 64,
-      },
-    },
-    favorite: {
-      type: 'boolean',
-    },
-    fields: {
-      maxItems: 64,
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          name: {
-            type: 'string',
-            maxLength: 256,
-          },
-          value: {
-            type: 'string',
-            maxLength: 65536,
-          },
-          type: {
-            type: 'string',
-            enum: ['text', 'hidden', 'boolean', 'linked'],
-          },
-          linked: {
-            type: 'string',
-            enum: ['username', 'password'],
-          },
-        },
-        required: ['name', 'type'],
-        additionalProperties: false,
-      },
-    },
-    passwordHistory: {
-      maxItems: 32,
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          password: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 4096,
-          },
-          lastUsedDate: {
-            type: 'string',
-            format: 'date-time',
-            pattern:
-              '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
-          },
-        },
-        required: ['password', 'lastUsedDate'],
-        additionalProperties: false,
-      },
-    },
-    username: {
-      type: 'string',
-      maxLength: 512,
-    },
-    password: {
-      type: 'string',
-      maxLength: 4096,
-    },
-    url: {
-      type: 'string',
-      maxLength: 2048,
-    },
-    uris: {
-      maxItems: 32,
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          uri: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 2048,
-          },
-          match: {
-            type: 'string',
-            enum: ['domain', 'host', 'startsWith', 'exact', 'regex', 'never'],
-          },
-        },
-        required: ['uri'],
-        additionalProperties: false,
-      },
-    },
-    totp: {
-      type: 'string',
-      maxLength: 2048,
-    },
-    card: {
+  anyOf: [
+    {
       type: 'object',
       properties: {
-        cardholderName: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 256,
+        },
+        notes: {
+          type: 'string',
+          maxLength: 65536,
+        },
+        folder: {
           type: 'string',
           maxLength: 256,
         },
-        brand: {
-          type: 'string',
-          maxLength: 256,
+        tags: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
         },
-        number: {
-          type: 'string',
-          maxLength: 64,
+        favorite: {
+          type: 'boolean',
         },
-        expMonth: {
-          type: 'string',
-          pattern: '^(?:[1-9]|1[0-2])$',
+        fields: {
+          maxItems: 64,
+          type: 'array',
+          items: {
+            anyOf: [
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    maxLength: 65536,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['text', 'hidden'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    enum: ['true', 'false'],
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['boolean'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['linked'],
+                  },
+                  linked: {
+                    type: 'string',
+                    enum: ['username', 'password'],
+                  },
+                },
+                required: ['name', 'type', 'linked'],
+                additionalProperties: false,
+              },
+            ],
+          },
         },
-        expYear: {
-          type: 'string',
-          pattern: '^\\d{4}$',
+        passwordHistory: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              password: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 4096,
+              },
+              lastUsedDate: {
+                type: 'string',
+                format: 'date-time',
+                pattern:
+                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+              },
+            },
+            required: ['password', 'lastUsedDate'],
+            additionalProperties: false,
+          },
         },
-        code: {
+        type: {
           type: 'string',
-          maxLength: 16,
-        },
-      },
-      additionalProperties: false,
-    },
-    identity: {
-      type: 'object',
-      properties: {
-        title: {
-          type: 'string',
-          maxLength: 512,
-        },
-        firstName: {
-          type: 'string',
-          maxLength: 512,
-        },
-        middleName: {
-          type: 'string',
-          maxLength: 512,
-        },
-        lastName: {
-          type: 'string',
-          maxLength: 512,
-        },
-        address1: {
-          type: 'string',
-          maxLength: 512,
-        },
-        address2: {
-          type: 'string',
-          maxLength: 512,
-        },
-        address3: {
-          type: 'string',
-          maxLength: 512,
-        },
-        city: {
-          type: 'string',
-          maxLength: 512,
-        },
-        state: {
-          type: 'string',
-          maxLength: 512,
-        },
-        postalCode: {
-          type: 'string',
-          maxLength: 512,
-        },
-        country: {
-          type: 'string',
-          maxLength: 512,
-        },
-        company: {
-          type: 'string',
-          maxLength: 512,
-        },
-        email: {
-          type: 'string',
-          maxLength: 512,
-        },
-        phone: {
-          type: 'string',
-          maxLength: 512,
-        },
-        ssn: {
-          type: 'string',
-          maxLength: 512,
+          enum: ['login'],
         },
         username: {
           type: 'string',
           maxLength: 512,
         },
-        passportNumber: {
+        password: {
           type: 'string',
-          maxLength: 512,
+          maxLength: 4096,
         },
-        licenseNumber: {
+        uris: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              uri: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 2048,
+              },
+              match: {
+                type: 'string',
+                enum: ['domain', 'host', 'startsWith', 'exact', 'regex', 'never'],
+              },
+            },
+            required: ['uri'],
+            additionalProperties: false,
+          },
+        },
+        totp: {
           type: 'string',
-          maxLength: 512,
+          maxLength: 2048,
         },
       },
+      required: ['name'],
       additionalProperties: false,
     },
-    sshKey: {
+    {
       type: 'object',
       properties: {
-        privateKey: {
+        name: {
           type: 'string',
           minLength: 1,
-          maxLength: 16384,
+          maxLength: 256,
         },
-        publicKey: {
+        notes: {
           type: 'string',
-          maxLength: 16384,
+          maxLength: 65536,
+        },
+        folder: {
+          type: 'string',
+          maxLength: 256,
+        },
+        tags: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
+        },
+        favorite: {
+          type: 'boolean',
+        },
+        fields: {
+          maxItems: 64,
+          type: 'array',
+          items: {
+            anyOf: [
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    maxLength: 65536,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['text', 'hidden'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    enum: ['true', 'false'],
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['boolean'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['linked'],
+                  },
+                  linked: {
+                    type: 'string',
+                    enum: ['username', 'password'],
+                  },
+                },
+                required: ['name', 'type', 'linked'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        passwordHistory: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              password: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 4096,
+              },
+              lastUsedDate: {
+                type: 'string',
+                format: 'date-time',
+                pattern:
+                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+              },
+            },
+            required: ['password', 'lastUsedDate'],
+            additionalProperties: false,
+          },
+        },
+        type: {
+          type: 'string',
+          enum: ['login'],
+        },
+        username: {
+          type: 'string',
+          maxLength: 512,
+        },
+        password: {
+          type: 'string',
+          maxLength: 4096,
+        },
+        url: {
+          type: 'string',
+          maxLength: 2048,
+        },
+        totp: {
+          type: 'string',
+          maxLength: 2048,
         },
       },
-      required: ['privateKey'],
+      required: ['name'],
       additionalProperties: false,
     },
-  },
-  required: ['name'],
-  additionalProperties: false,
+    {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 256,
+        },
+        notes: {
+          type: 'string',
+          maxLength: 65536,
+        },
+        folder: {
+          type: 'string',
+          maxLength: 256,
+        },
+        tags: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
+        },
+        favorite: {
+          type: 'boolean',
+        },
+        fields: {
+          maxItems: 64,
+          type: 'array',
+          items: {
+            anyOf: [
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    maxLength: 65536,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['text', 'hidden'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    enum: ['true', 'false'],
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['boolean'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['linked'],
+                  },
+                  linked: {
+                    type: 'string',
+                    enum: ['username', 'password'],
+                  },
+                },
+                required: ['name', 'type', 'linked'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        passwordHistory: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              password: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 4096,
+              },
+              lastUsedDate: {
+                type: 'string',
+                format: 'date-time',
+                pattern:
+                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+              },
+            },
+            required: ['password', 'lastUsedDate'],
+            additionalProperties: false,
+          },
+        },
+        type: {
+          type: 'string',
+          enum: ['note'],
+        },
+      },
+      required: ['name', 'type'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 256,
+        },
+        notes: {
+          type: 'string',
+          maxLength: 65536,
+        },
+        folder: {
+          type: 'string',
+          maxLength: 256,
+        },
+        tags: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
+        },
+        favorite: {
+          type: 'boolean',
+        },
+        fields: {
+          maxItems: 64,
+          type: 'array',
+          items: {
+            anyOf: [
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    maxLength: 65536,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['text', 'hidden'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    enum: ['true', 'false'],
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['boolean'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['linked'],
+                  },
+                  linked: {
+                    type: 'string',
+                    enum: ['username', 'password'],
+                  },
+                },
+                required: ['name', 'type', 'linked'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        passwordHistory: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              password: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 4096,
+              },
+              lastUsedDate: {
+                type: 'string',
+                format: 'date-time',
+                pattern:
+                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+              },
+            },
+            required: ['password', 'lastUsedDate'],
+            additionalProperties: false,
+          },
+        },
+        type: {
+          type: 'string',
+          enum: ['card'],
+        },
+        card: {
+          type: 'object',
+          properties: {
+            cardholderName: {
+              type: 'string',
+              maxLength: 256,
+            },
+            brand: {
+              type: 'string',
+              maxLength: 256,
+            },
+            number: {
+              type: 'string',
+              maxLength: 64,
+            },
+            expMonth: {
+              type: 'string',
+              pattern: '^(?:[1-9]|1[0-2])$',
+            },
+            expYear: {
+              type: 'string',
+              pattern: '^\\d{4}$',
+            },
+            code: {
+              type: 'string',
+              maxLength: 16,
+            },
+          },
+          additionalProperties: false,
+        },
+      },
+      required: ['name', 'type'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 256,
+        },
+        notes: {
+          type: 'string',
+          maxLength: 65536,
+        },
+        folder: {
+          type: 'string',
+          maxLength: 256,
+        },
+        tags: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
+        },
+        favorite: {
+          type: 'boolean',
+        },
+        fields: {
+          maxItems: 64,
+          type: 'array',
+          items: {
+            anyOf: [
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    maxLength: 65536,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['text', 'hidden'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    enum: ['true', 'false'],
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['boolean'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['linked'],
+                  },
+                  linked: {
+                    type: 'string',
+                    enum: ['username', 'password'],
+                  },
+                },
+                required: ['name', 'type', 'linked'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        passwordHistory: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              password: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 4096,
+              },
+              lastUsedDate: {
+                type: 'string',
+                format: 'date-time',
+                pattern:
+                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+              },
+            },
+            required: ['password', 'lastUsedDate'],
+            additionalProperties: false,
+          },
+        },
+        type: {
+          type: 'string',
+          enum: ['identity'],
+        },
+        identity: {
+          type: 'object',
+          properties: {
+            title: {
+              type: 'string',
+              maxLength: 512,
+            },
+            firstName: {
+              type: 'string',
+              maxLength: 512,
+            },
+            middleName: {
+              type: 'string',
+              maxLength: 512,
+            },
+            lastName: {
+              type: 'string',
+              maxLength: 512,
+            },
+            address1: {
+              type: 'string',
+              maxLength: 512,
+            },
+            address2: {
+              type: 'string',
+              maxLength: 512,
+            },
+            address3: {
+              type: 'string',
+              maxLength: 512,
+            },
+            city: {
+              type: 'string',
+              maxLength: 512,
+            },
+            state: {
+              type: 'string',
+              maxLength: 512,
+            },
+            postalCode: {
+              type: 'string',
+              maxLength: 512,
+            },
+            country: {
+              type: 'string',
+              maxLength: 512,
+            },
+            company: {
+              type: 'string',
+              maxLength: 512,
+            },
+            email: {
+              type: 'string',
+              maxLength: 512,
+            },
+            phone: {
+              type: 'string',
+              maxLength: 512,
+            },
+            ssn: {
+              type: 'string',
+              maxLength: 512,
+            },
+            username: {
+              type: 'string',
+              maxLength: 512,
+            },
+            passportNumber: {
+              type: 'string',
+              maxLength: 512,
+            },
+            licenseNumber: {
+              type: 'string',
+              maxLength: 512,
+            },
+          },
+          additionalProperties: false,
+        },
+      },
+      required: ['name', 'type'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 256,
+        },
+        notes: {
+          type: 'string',
+          maxLength: 65536,
+        },
+        folder: {
+          type: 'string',
+          maxLength: 256,
+        },
+        tags: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
+        },
+        favorite: {
+          type: 'boolean',
+        },
+        fields: {
+          maxItems: 64,
+          type: 'array',
+          items: {
+            anyOf: [
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    maxLength: 65536,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['text', 'hidden'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  value: {
+                    type: 'string',
+                    enum: ['true', 'false'],
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['boolean'],
+                  },
+                },
+                required: ['name', 'type'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 256,
+                  },
+                  type: {
+                    type: 'string',
+                    enum: ['linked'],
+                  },
+                  linked: {
+                    type: 'string',
+                    enum: ['username', 'password'],
+                  },
+                },
+                required: ['name', 'type', 'linked'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        passwordHistory: {
+          maxItems: 32,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              password: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 4096,
+              },
+              lastUsedDate: {
+                type: 'string',
+                format: 'date-time',
+                pattern:
+                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+              },
+            },
+            required: ['password', 'lastUsedDate'],
+            additionalProperties: false,
+          },
+        },
+        type: {
+          type: 'string',
+          enum: ['sshKey'],
+        },
+        sshKey: {
+          type: 'object',
+          properties: {
+            privateKey: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 16384,
+            },
+            publicKey: {
+              type: 'string',
+              maxLength: 16384,
+            },
+          },
+          required: ['privateKey'],
+          additionalProperties: false,
+        },
+      },
+      required: ['name', 'type', 'sshKey'],
+      additionalProperties: false,
+    },
+  ],
 };
 
 export const generatePassword = {

@@ -88,7 +88,7 @@ describe('The kmsvault CLI with every item type', () => {
     expect(shown).toContain('expires:  05/2031');
     expect(shown).toContain('code:     123');
     const totp = await cli(['totp', 'Visa']);
-    expect(totp).toEqual({ code: 4, stdout: '', stderr: 'kmsvault: This secret has no TOTP secret.\n' });
+    expect(totp).toEqual({ code: 5, stdout: '', stderr: 'kmsvault: This secret has no TOTP secret.\n' });
   });
 
   it('adds an SSH key from its files and shows the fingerprint ssh-keygen prints', async () => {

@@ -1,5 +1,6 @@
 export * from './body';
 export * from './http';
+export * from './json-schema';
 export * from './match';
 export * from './openapi';
 export * from './router';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import { jsonSchemaOf } from './json-schema';
 import { ROUTES } from './routes';
 import type { RouteDefinition } from './types';
 
@@ -37,11 +38,7 @@ const STANDARD_ERRORS: Record<number, string> = {
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  return rest;
+  return jsonSchemaOf(schema, io);
 }
 
 /**
@@ -57,7 +54,10 @@ function itemLinks(
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   if (route.method !== 'POST' || properties.id === undefined) return undefined;
   const item = `${route.path}/{id}`;
-  const targets = ROUTES.filter((r) => r.path === item || r.path.startsWith(`${item}/`));
+  // Not the TOTP code: only an item with a TOTP secret has one (404 totp_absent otherwise).
+  const targets = ROUTES.filter(
+    (r) => (r.path === item || r.path.startsWith(`${item}/`)) && !r.path.endsWith('/totp'),
+  );
   if (targets.length === 0) return undefined;
   return Object.fromEntries(
     targets.map((target) => {

@@ -247,7 +247,8 @@ export const ROUTES: readonly RouteDefinition[] = [
       "The current TOTP code of a secret's TOTP secret (RFC 6238; otpauth:// URIs, Steam), computed by the server, with the seconds it has left.",
     responses: {
       200: { description: 'The code.', schema: totpCodeSchema },
-      404: { description: 'No such secret, or totp_absent: it has no TOTP secret.' },
+      404: { description: 'No such secret.' },
+      409: { description: 'totp_absent: the secret has no TOTP secret.' },
       400: { description: 'The stored TOTP secret is not one this vault can compute.' },
       500: { description: INTEGRITY },
     },

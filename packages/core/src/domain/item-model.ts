@@ -47,6 +47,15 @@ export const ITEM_LIMITS = {
   sshKey: 16_384,
 } as const;
 
+/**
+ * What a refinement says in words, said again as JSON Schema: for a schema
+ * here, the strict variants whose `anyOf` the OpenAPI document and API
+ * Gateway's models show instead of the refined object (openapi.ts). The zod
+ * schema stays what checks a request, with its worded errors; the variants
+ * only tell clients and fuzzers which combinations are valid.
+ */
+export const JSON_SCHEMA_VARIANTS = new Map<z.ZodType, readonly z.ZodType[]>();
+
 const text = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` });
 const optionalText = (max: number) => text(max).optional();
 
@@ -89,6 +98,26 @@ export const customFieldSchema = z
     }
   });
 export type CustomField = z.infer<typeof customFieldSchema>;
+
+JSON_SCHEMA_VARIANTS.set(customFieldSchema, [
+  z
+    .object({
+      name: text(ITEM_LIMITS.fieldName),
+      value: optionalText(ITEM_LIMITS.fieldValue),
+      type: z.enum(['text', 'hidden']),
+    })
+    .strict(),
+  z
+    .object({
+      name: text(ITEM_LIMITS.fieldName),
+      value: z.enum(['true', 'false']).optional(),
+      type: z.literal('boolean'),
+    })
+    .strict(),
+  z
+    .object({ name: text(ITEM_LIMITS.fieldName), type: z.literal('linked'), linked: z.enum(LINKED_FIELDS) })
+    .strict(),
+]);
 
 /**
  * One earlier password, with when it stopped being current (Bitwarden's
@@ -193,44 +222,46 @@ const BASE_LIMITS = {
  * it must be the first of them (as a read gives it back).
  * A type's own members are refused on another type.
  */
+const itemShape = {
+  type: z.enum(ITEM_TYPES).optional(),
+  name: z
+    .string({ error: 'is required' })
+    .min(1, { message: 'is required' })
+    .max(BASE_LIMITS.name, { message: `must be at most ${BASE_LIMITS.name} characters` }),
+  notes: optionalText(BASE_LIMITS.notes),
+  folder: optionalText(BASE_LIMITS.folder),
+  tags: z
+    .array(text(BASE_LIMITS.tag).min(1, { message: 'must not be empty' }))
+    .max(BASE_LIMITS.tags, { message: `must have at most ${BASE_LIMITS.tags} tags` })
+    .optional(),
+  favorite: z.boolean().optional(),
+  fields: z
+    .array(customFieldSchema)
+    .max(ITEM_LIMITS.fields, { message: `must have at most ${ITEM_LIMITS.fields} fields` })
+    .optional(),
+  passwordHistory: z
+    .array(passwordHistoryEntrySchema)
+    .max(ITEM_LIMITS.passwordHistory, {
+      message: `must have at most ${ITEM_LIMITS.passwordHistory} entries`,
+    })
+    .optional(),
+  // login
+  username: optionalText(BASE_LIMITS.username),
+  password: optionalText(BASE_LIMITS.password),
+  url: optionalText(ITEM_LIMITS.uri),
+  uris: z
+    .array(uriSchema)
+    .max(ITEM_LIMITS.uris, { message: `must have at most ${ITEM_LIMITS.uris} URIs` })
+    .optional(),
+  totp: optionalText(ITEM_LIMITS.totp),
+  // the other types
+  card: cardSchema.optional(),
+  identity: identitySchema.optional(),
+  sshKey: sshKeyInputSchema.optional(),
+};
+
 export const itemInputSchema = z
-  .object({
-    type: z.enum(ITEM_TYPES).optional(),
-    name: z
-      .string({ error: 'is required' })
-      .min(1, { message: 'is required' })
-      .max(BASE_LIMITS.name, { message: `must be at most ${BASE_LIMITS.name} characters` }),
-    notes: optionalText(BASE_LIMITS.notes),
-    folder: optionalText(BASE_LIMITS.folder),
-    tags: z
-      .array(text(BASE_LIMITS.tag).min(1, { message: 'must not be empty' }))
-      .max(BASE_LIMITS.tags, { message: `must have at most ${BASE_LIMITS.tags} tags` })
-      .optional(),
-    favorite: z.boolean().optional(),
-    fields: z
-      .array(customFieldSchema)
-      .max(ITEM_LIMITS.fields, { message: `must have at most ${ITEM_LIMITS.fields} fields` })
-      .optional(),
-    passwordHistory: z
-      .array(passwordHistoryEntrySchema)
-      .max(ITEM_LIMITS.passwordHistory, {
-        message: `must have at most ${ITEM_LIMITS.passwordHistory} entries`,
-      })
-      .optional(),
-    // login
-    username: optionalText(BASE_LIMITS.username),
-    password: optionalText(BASE_LIMITS.password),
-    url: optionalText(ITEM_LIMITS.uri),
-    uris: z
-      .array(uriSchema)
-      .max(ITEM_LIMITS.uris, { message: `must have at most ${ITEM_LIMITS.uris} URIs` })
-      .optional(),
-    totp: optionalText(ITEM_LIMITS.totp),
-    // the other types
-    card: cardSchema.optional(),
-    identity: identitySchema.optional(),
-    sshKey: sshKeyInputSchema.optional(),
-  })
+  .object(itemShape)
   .strict()
   .superRefine((item, ctx) => {
     const type: ItemType = item.type ?? 'login';
@@ -252,3 +283,21 @@ export const itemInputSchema = z
     }
   });
 export type ItemInput = z.infer<typeof itemInputSchema>;
+
+/** The members every type has, and each type's own: the variants of the item input's JSON Schema. */
+const TYPE_MEMBER_KEYS = new Set(Object.values(TYPE_MEMBERS).flat());
+const commonShape = Object.fromEntries(
+  Object.entries(itemShape).filter(([k]) => k !== 'type' && !TYPE_MEMBER_KEYS.has(k)),
+) as Omit<
+  typeof itemShape,
+  'type' | 'username' | 'password' | 'url' | 'uris' | 'totp' | 'card' | 'identity' | 'sshKey'
+>;
+const { username, password, url, uris, totp } = itemShape;
+JSON_SCHEMA_VARIANTS.set(itemInputSchema, [
+  z.object({ ...commonShape, type: z.literal('login').optional(), username, password, uris, totp }).strict(),
+  z.object({ ...commonShape, type: z.literal('login').optional(), username, password, url, totp }).strict(),
+  z.object({ ...commonShape, type: z.literal('note') }).strict(),
+  z.object({ ...commonShape, type: z.literal('card'), card: itemShape.card }).strict(),
+  z.object({ ...commonShape, type: z.literal('identity'), identity: itemShape.identity }).strict(),
+  z.object({ ...commonShape, type: z.literal('sshKey'), sshKey: sshKeyInputSchema }).strict(),
+]);

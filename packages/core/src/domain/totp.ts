@@ -12,10 +12,13 @@ export const totpCodeSchema = z.object({
 });
 export type TotpCode = z.infer<typeof totpCodeSchema>;
 
-/** The item has no TOTP secret to compute a code from. */
+/**
+ * The item is there but has no TOTP secret to compute a code from: 409, the
+ * state of the item, not a missing address (404 stays for an unknown item).
+ */
 export class TotpAbsentError extends VaultError {
   public constructor() {
-    super('totp_absent', 404, 'No TOTP secret', 'This secret has no TOTP secret.');
+    super('totp_absent', 409, 'No TOTP secret', 'This secret has no TOTP secret.');
     this.name = 'TotpAbsentError';
   }
 }

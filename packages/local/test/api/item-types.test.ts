@@ -191,10 +191,10 @@ describe('Items of every type over HTTP', () => {
     expect(logs).not.toContain('first password');
   });
 
-  it('answers 404 totp_absent for an item without a TOTP secret, and 404 for an unknown item', async () => {
+  it('answers 409 totp_absent for an item without a TOTP secret, and 404 for an unknown item', async () => {
     const id = await create(inputs.note);
     const absent = await send<{ code: string }>(`/v1/secrets/${id}/totp`, { bearer });
-    expect(absent.status).toBe(404);
+    expect(absent.status).toBe(409);
     expect(absent.body.code).toBe('totp_absent');
     const unknown = await send<{ code: string }>(`/v1/secrets/${randomUUID()}/totp`, { bearer });
     expect(unknown.status).toBe(404);
