@@ -1,5 +1,5 @@
-import { cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { buildWeb } from '@kmsvault/web';
 import { buildSync } from 'esbuild';
 
@@ -24,9 +24,7 @@ export const FUNCTION_PACKAGES = {
  */
 export function bundleFunctions(): void {
   for (const [name, pkg] of Object.entries(FUNCTION_PACKAGES)) {
-    const outdir = join(ASSETS_DIR, name);
-    rmSync(outdir, { recursive: true, force: true });
-    buildSync({
+    const result = buildSync({
       entryPoints: [join(WORKSPACE, 'packages', pkg, 'src', 'lambda.ts')],
       absWorkingDir: WORKSPACE,
       bundle: true,
@@ -35,10 +33,58 @@ export function bundleFunctions(): void {
       format: 'cjs',
       minify: true,
       external: ['@aws-sdk/*'],
-      outfile: join(outdir, 'index.js'),
+      outfile: join(ASSETS_DIR, name, 'index.js'),
+      write: false,
       logLevel: 'warning',
     });
+    syncDirectory(
+      join(ASSETS_DIR, name),
+      result.outputFiles.map((file) => ({ path: file.path, contents: file.contents })),
+    );
   }
+}
+
+type OutputFile = { path: string; contents: Uint8Array };
+
+/**
+ * Makes `dir` hold exactly `files` without ever being empty or half-written:
+ * a file whose bytes are unchanged is left alone, a changed one is written
+ * beside it and renamed over it (atomic on one file system), and only then
+ * are files that are no longer built removed. A synth that runs meanwhile
+ * (the app's, a test's) fingerprints either the old bundle or the new one,
+ * never a missing directory (the CannotFindAsset that an rm-and-rebuild caused).
+ */
+export function syncDirectory(dir: string, files: readonly OutputFile[]): void {
+  const wanted = new Set(files.map((file) => file.path));
+  for (const file of files) {
+    const same = isFile(file.path) && Buffer.from(file.contents).equals(readFileSync(file.path));
+    if (same) continue;
+    mkdirSync(join(file.path, '..'), { recursive: true });
+    const staging = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(staging, file.contents);
+    renameSync(staging, file.path);
+  }
+  for (const path of filesUnder(dir)) {
+    if (!wanted.has(path)) rmSync(path, { force: true });
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  return entries.map((entry) => join(dir, entry)).filter(isFile);
 }
 
 /**
@@ -49,8 +95,11 @@ export function bundleFunctions(): void {
 export async function packWebVault(): Promise<void> {
   const site = await buildWeb();
   const outdir = join(ASSETS_DIR, 'web');
-  rmSync(outdir, { recursive: true, force: true });
-  cpSync(site, outdir, { recursive: true });
+  const files = filesUnder(site).map((path) => ({
+    path: join(outdir, relative(site, path)),
+    contents: readFileSync(path),
+  }));
+  syncDirectory(outdir, files);
 }
 
 if (require.main === module) {
