@@ -1088,6 +1088,8 @@ export const importSecrets = {
         'firefox-csv',
         'keepassxc-csv',
         '1password-csv',
+        '1password-old-csv',
+        'safari-csv',
         'chrome-csv',
       ],
     },

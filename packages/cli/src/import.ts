@@ -1,37 +1,64 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { decodeExport, IMPORT_FORMATS, UploadError, uploadBatches } from '@kmsvault/core/client';
 import type { Client } from './client';
 import { CliError, EXIT } from './errors';
 import type { Io } from './io';
 
-const IMPORT_BATCH = 100;
+interface BatchAnswer {
+  imported: number;
+  skipped: number;
+  errors: { row: number; message: string }[];
+  warnings: { row: number; fields: string[]; message: string }[];
+  mapped: { row: number; fields: string[]; message: string }[];
+  skippedRows: { row: number; id: string; reason: string }[];
+}
+
+const SKIP_WORDS: Readonly<Record<string, string>> = {
+  present: 'already in the vault',
+  trash: 'in the trash (restore it from there)',
+  repeated: 'the same item as an earlier row',
+};
 
 /**
- * Imports a file in batches of 100 rows (one request each, keyed for
- * idempotency by the file's hash and the batch), with a progress bar on
- * stderr (a line per batch when stderr is not a terminal).
+ * Imports a file in requests of at most 200,000 bytes and 500 rows (the
+ * shared uploadBatches), each keyed for idempotency by the file's hash, the
+ * run and the batch, with a progress bar on stderr (a line per batch when stderr is
+ * not a terminal). The vault imports per item idempotently: running the
+ * same import again, after a failure or not, skips what landed and says so.
  */
 export async function importFile(
   client: Client,
   path: string,
-  formatFlag: string | undefined,
+  format: string | undefined,
   io: Io,
   json: boolean,
 ): Promise<number> {
-  let content: string;
+  let bytes: Buffer;
   try {
-    content = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch {
     throw new CliError(`cannot read ${path}`, EXIT.usage);
   }
-  const format = formatFlag;
-  if (format !== undefined && !FORMATS.includes(format))
-    throw new CliError(`--format must be one of ${FORMATS.join(', ')}; got ${format}`, EXIT.usage);
-  const batches = split(format ?? (/^\s*[[{]/.test(content) ? 'bitwarden-json' : 'csv'), content);
+  if (format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(format))
+    throw new CliError(`--format must be one of ${IMPORT_FORMATS.join(', ')}; got ${format}`, EXIT.usage);
+  const { text, encoding } = decodeExport(bytes);
+  if (encoding !== 'utf-8') io.stderr.write(`kmsvault: ${path} is not UTF-8; read it as ${encoding}\n`);
+  let batches: ReturnType<typeof uploadBatches>;
+  try {
+    batches = uploadBatches(text);
+  } catch (err) {
+    if (err instanceof UploadError) throw new CliError(err.message, EXIT.usage);
+    throw err;
+  }
   const total = batches.reduce((n, b) => n + b.rows, 0);
-  const digest = createHash('sha256').update(content).digest('hex').slice(0, 24);
+  // One key per request of this run: a retried request replays; a new run asks again, and the vault
+  // skips per item what an earlier run stored.
+  const run = `${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}-${randomUUID()}`;
   let done = 0;
-  let imported = 0;
+  const sum = { imported: 0, skipped: 0 };
+  const reasons = new Map<string, number>();
+  const report: { row: number; message: string }[] = [];
   const errors: { row: number; message: string }[] = [];
   const progress = () => {
     const width = 30;
@@ -40,82 +67,44 @@ export async function importFile(
     io.stderr.write(io.stderr.isTTY ? `\r${line}` : `${line}\n`);
   };
   progress();
-  let offset = 0;
   for (const [index, batch] of batches.entries()) {
-    const { data } = await client.call<{ imported: number; errors: { row: number; message: string }[] }>(
+    const { data } = await client.call<BatchAnswer>(
       'POST',
       '/v1/import',
       { ...(format ? { format } : {}), content: batch.content },
-      { 'idempotency-key': `import-${digest}-${index}` },
+      { 'idempotency-key': `import-${run}-${index}` },
     );
-    imported += data.imported;
-    errors.push(...data.errors.map((e) => ({ row: e.row + offset, message: e.message })));
-    offset += batch.rows;
+    const row = (r: number) => r + batch.firstRow - 1;
+    sum.imported += data.imported;
+    sum.skipped += data.skipped;
+    for (const s of data.skippedRows) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+    errors.push(...data.errors.map((e) => ({ row: row(e.row), message: e.message })));
+    report.push(
+      ...data.warnings.map((w) => ({ row: row(w.row), message: w.message })),
+      ...data.mapped.map((m) => ({ row: row(m.row), message: m.message })),
+    );
     done += batch.rows;
     progress();
   }
   if (io.stderr.isTTY) io.stderr.write('\n');
-  const summary = { imported, failed: errors.length, errors };
-  io.stdout.write(
-    json
-      ? `${JSON.stringify(summary)}\n`
-      : `Imported ${imported} of ${total} rows.${errors.map((e) => `\n  row ${e.row}: ${e.message}`).join('')}\n`,
-  );
+  const summary = {
+    ...sum,
+    failed: errors.length,
+    total,
+    skippedBy: Object.fromEntries(reasons),
+    errors,
+    notes: report,
+  };
+  const lines = [
+    `Imported ${sum.imported} of ${total} rows` +
+      (sum.skipped > 0
+        ? `; skipped ${sum.skipped} (${[...reasons].map(([r, n]) => `${n} ${SKIP_WORDS[r] ?? r}`).join(', ')})`
+        : '') +
+      (errors.length > 0 ? `; ${errors.length} failed` : '') +
+      '.',
+    ...errors.map((e) => `  row ${e.row}: ${e.message}`),
+    ...report.sort((a, b) => a.row - b.row).map((n) => `  row ${n.row}: ${n.message}`),
+  ];
+  io.stdout.write(json ? `${JSON.stringify(summary)}\n` : `${lines.join('\n')}\n`);
   return errors.length > 0 ? EXIT.conflict : EXIT.ok;
-}
-
-/** The formats the API imports; without --format, the server detects it from the content. */
-const FORMATS = [
-  'bitwarden-json',
-  'bitwarden-csv',
-  'lastpass-csv',
-  'firefox-csv',
-  'keepassxc-csv',
-  '1password-csv',
-  'chrome-csv',
-];
-
-/** The file in batches: Bitwarden JSON by items, any CSV by rows under its header. */
-function split(format: string, content: string): { content: string; rows: number }[] {
-  if (format === 'bitwarden-json') {
-    let doc: { items?: unknown[] } & Record<string, unknown>;
-    try {
-      doc = JSON.parse(content);
-    } catch {
-      throw new CliError('the file is not JSON', EXIT.usage);
-    }
-    const items = Array.isArray(doc.items) ? doc.items : [];
-    const out: { content: string; rows: number }[] = [];
-    for (let i = 0; i < items.length; i += IMPORT_BATCH) {
-      const slice = items.slice(i, i + IMPORT_BATCH);
-      out.push({ content: JSON.stringify({ ...doc, items: slice }), rows: slice.length });
-    }
-    return out;
-  }
-  const records = csvRecords(content);
-  const [header, ...rows] = records;
-  const out: { content: string; rows: number }[] = [];
-  for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-    const slice = rows.slice(i, i + IMPORT_BATCH);
-    out.push({ content: [header, ...slice].join('\n'), rows: slice.length });
-  }
-  return out;
-}
-
-/** Splits CSV text into records (raw text), keeping quoted newlines inside their record. */
-function csvRecords(text: string): string[] {
-  const records: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const ch of text.replace(/\r\n/g, '\n')) {
-    if (ch === '"') quoted = !quoted;
-    if (ch === '\n' && !quoted) {
-      if (current.length > 0) records.push(current);
-      current = '';
-      continue;
-    }
-    current += ch;
-  }
-  if (current.length > 0) records.push(current);
-  return records;
 }

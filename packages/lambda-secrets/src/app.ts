@@ -198,13 +198,15 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         return idempotent(ctx, userId, 'importSecrets', async () => {
           const rows = parseImport(body.format, body.content);
           const valid = rows.filter((r): r is Extract<typeof r, { secret: unknown }> => 'secret' in r);
-          const outcomes = await service.createMany(
+          const outcomes = await service.importMany(
             userId,
             valid.map((r) => r.secret),
           );
           const landed = new Map(valid.map((r, i) => [r.row, outcomes[i]]));
           const errors: { row: number; message: string }[] = [];
           const warnings: ImportWarning[] = [];
+          const mapped: ImportWarning[] = [];
+          const skipped: { row: number; id: string; reason: string }[] = [];
           const ids: string[] = [];
           for (const row of rows) {
             if ('error' in row) {
@@ -212,14 +214,19 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
               continue;
             }
             const outcome = landed.get(row.row);
+            if (outcome !== undefined && 'skipped' in outcome) {
+              skipped.push({ row: row.row, id: outcome.id, reason: outcome.skipped });
+              continue;
+            }
             if (outcome !== undefined && 'secret' in outcome) {
               ids.push(outcome.secret.id);
               if (row.warning) warnings.push(row.warning);
+              if (row.mapped) mapped.push(row.mapped);
               continue;
             }
             // A vault error's message names fields and ids, never values. A failing dependency
             // fails the rows of its batch, not the import, so the answer says exactly which rows landed.
-            const err = outcome?.error;
+            const err = outcome !== undefined && 'error' in outcome ? outcome.error : undefined;
             const safe = err instanceof VaultError && (err.status < 500 || err instanceof IntegrityError);
             errors.push({
               row: row.row,
@@ -230,8 +237,18 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
             imported: ids.length,
             failed: errors.length,
             warned: warnings.length,
+            skipped: skipped.length,
           });
-          return jsonResult(200, { imported: ids.length, failed: errors.length, errors, warnings, ids });
+          return jsonResult(200, {
+            imported: ids.length,
+            failed: errors.length,
+            skipped: skipped.length,
+            errors,
+            warnings,
+            mapped,
+            skippedRows: skipped,
+            ids,
+          });
         });
       },
       exportSecrets: async (ctx) => {

@@ -11,6 +11,8 @@ export interface KeySession {
   key(version: number): Promise<UserKey>;
   /** The newest user key: new items are sealed under it. */
   latest(): Promise<UserKey>;
+  /** The oldest user key: the account's for life (rotation adds versions), for values that must not change. */
+  first(): Promise<UserKey>;
 }
 
 export interface UserKeysDependencies {
@@ -46,6 +48,7 @@ export class UserKeys {
     const settled: Promise<unknown>[] = [];
     let closed = false;
     let newest: number | undefined;
+    let oldest: number | undefined;
     const hold = (wrapped: readonly WrappedUserKey[], version: number) =>
       new Promise<UserKey>((resolve, reject) => {
         if (closed) {
@@ -74,6 +77,10 @@ export class UserKeys {
       latest: async () => {
         newest ??= (await this.wrappedKeys(userId)).reduce((max, k) => Math.max(max, k.version), 0);
         return session.key(newest);
+      },
+      first: async () => {
+        oldest ??= (await this.wrappedKeys(userId)).reduce((min, k) => Math.min(min, k.version), Infinity);
+        return session.key(oldest);
       },
     };
     try {

@@ -11,6 +11,7 @@ import type { UserRepository } from '../store/users';
 import { ConflictError, NotFoundError, VaultError } from './errors';
 import { HeadMismatchError } from './head';
 import { HeadKeeper, type LoadedHead, type WritePlan } from './head-keeper';
+import { importIdOf } from './import-ids';
 import { type KeySession, UserKeys } from './key-session';
 import { withPasswordHistory } from './password-history';
 import { batches } from './secret-batches';
@@ -61,6 +62,16 @@ export class PreconditionFailedError extends VaultError {
 
 /** One input of createMany: created, or the error that stopped its batch. */
 export type CreateOutcome = { readonly secret: SecretMetadata } | { readonly error: unknown };
+
+/**
+ * Why an import left an item out: the vault holds it already (`present`),
+ * holds it in the trash (`trash`), or an earlier row of the same request is
+ * the same item (`repeated`).
+ */
+export type SkipReason = 'present' | 'trash' | 'repeated';
+
+/** One input of importMany: created, skipped as already there (with the id it has), or its batch's error. */
+export type ImportOutcome = CreateOutcome | { readonly skipped: SkipReason; readonly id: string };
 
 export interface SecretServiceDependencies {
   readonly secrets: SecretRepository;
@@ -139,6 +150,66 @@ export class SecretService {
           outcomes.push(...batch.map((p) => ({ secret: metadataOf(p.fields) })));
         } catch (error) {
           outcomes.push(...batch.map(() => ({ error })));
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  /**
+   * Imports secrets idempotently per item: each gets the id of its content
+   * (importIdOf), so an item the head already names is skipped, not created
+   * again, whether it came from another import of the same file or from a
+   * retried batch that half landed; the check is made against the head each
+   * transaction commits with, so a concurrent import cannot slip a duplicate
+   * in. Otherwise as createMany: batches land whole or not at all.
+   */
+  public importMany(userId: string, inputs: readonly SecretInput[]): Promise<ImportOutcome[]> {
+    const pk = pkOf(userId);
+    return this.keys.session(userId, async (keys) => {
+      const [key, first] = await Promise.all([keys.latest(), keys.first()]);
+      const at = this.iso();
+      const seen = new Set<string>();
+      const outcomes: ImportOutcome[] = inputs.map(() => ({ error: new Error('not attempted') }));
+      const prepared: { index: number; fields: Record<string, unknown> & { id: string }; record: Item }[] =
+        [];
+      inputs.forEach((input, index) => {
+        const stored = clean(input);
+        const id = importIdOf(first, stored);
+        if (seen.has(id)) {
+          outcomes[index] = { skipped: 'repeated', id };
+          return;
+        }
+        seen.add(id);
+        const fields = { id, version: 1, createdAt: at, updatedAt: at, ...stored };
+        prepared.push({
+          index,
+          fields,
+          record: this.items.seal(pk, secretKeys.current(id), fields, key, true),
+        });
+      });
+      for (const batch of batches(prepared)) {
+        try {
+          const held = await this.heads.commit(keys, pk, this.heads.items(pk, []), async ({ head }) => {
+            const fresh = batch.filter((p) => head.get(p.fields.id) === undefined);
+            return {
+              ops: fresh.map((p) => this.deps.secrets.put(p.record, 'attribute_not_exists(pk)')),
+              changes: fresh.map((p) => [p.fields.id, { version: 1, state: 'current' }] as const),
+              result: new Map(batch.map((p) => [p.fields.id, head.get(p.fields.id)?.state])),
+              conflict: async () => {
+                throw new ConflictError('id_collision', 'Try again.');
+              },
+            };
+          });
+          for (const p of batch) {
+            const state = held.get(p.fields.id);
+            outcomes[p.index] =
+              state === undefined
+                ? { secret: metadataOf(p.fields) }
+                : { skipped: state === 'current' ? 'present' : 'trash', id: p.fields.id };
+          }
+        } catch (error) {
+          for (const p of batch) outcomes[p.index] = { error };
         }
       }
       return outcomes;

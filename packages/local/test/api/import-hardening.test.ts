@@ -16,6 +16,8 @@ type Problem = { code: string; status: number; detail: string; errors?: { path: 
 type ImportResult = {
   imported: number;
   failed: number;
+  skipped: number;
+  skippedRows: { row: number; id: string; reason: string }[];
   errors: { row: number; message: string }[];
   warnings: { row: number; fields: string[]; message: string }[];
   ids: string[];
@@ -134,6 +136,9 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
       expect(res.body).toEqual({
         imported: 2,
         failed: 7,
+        skipped: 0,
+        skippedRows: [],
+        mapped: [],
         errors: [
           { row: 2, message: 'fields must be an array' },
           { row: 3, message: 'fields[0] must be an object' },
@@ -200,7 +205,10 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
           const res = await api.import<ImportResult & Problem>('bitwarden-json', content);
           expect([200, 400]).toContain(res.status);
           if (res.status === 400) expect(res.body.code).toBe('validation_failed');
-          else expect(res.body.imported + res.body.failed).toBe(JSON.parse(content).items.length);
+          else
+            expect(res.body.imported + res.body.failed + res.body.skipped).toBe(
+              JSON.parse(content).items.length,
+            );
           expect(res.text).not.toContain(MARK);
         }),
         { numRuns: 40 },
@@ -238,6 +246,9 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
       expect(res.body).toEqual({
         imported: 3,
         failed: 0,
+        skipped: 0,
+        skippedRows: [],
+        mapped: [],
         errors: [],
         warnings: [
           {
@@ -286,7 +297,7 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
       expect(unknown.text).not.toContain(MARK);
     });
 
-    it('warns by column for a Bitwarden CSV row with a TOTP and extra custom fields', async () => {
+    it('keeps a Bitwarden CSV row’s favourite, TOTP and custom fields, quoting none of them', async () => {
       const api = await newUser();
       const header =
         'folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp';
@@ -296,14 +307,15 @@ describe('Import and export hardening over HTTP (issue 13, items 10 and 13)', ()
       );
       expect(res.status).toBe(200);
       expect(res.body.errors).toEqual([{ row: 2, message: 'type must be login or note' }]);
-      expect(res.body.warnings).toEqual([
-        {
-          row: 1,
-          fields: ['favorite', 'fields[1]', 'login_totp'],
-          message: 'not imported, kmsvault has no place for them yet: favorite, fields[1], login_totp',
-        },
-      ]);
+      expect(res.body.warnings).toEqual([]);
       expect(res.text).not.toContain(MARK);
+      const stored = await api.get<Secret>(`/v1/secrets/${res.body.ids[0]}`);
+      expect(stored.body).toMatchObject({
+        favorite: true,
+        totp: MARK,
+        tags: ['x'],
+        fields: [{ name: 'PIN', value: MARK, type: 'hidden' }],
+      });
     });
 
     it('answers 400 for unreadable CSV without echoing the cell it stopped at', async () => {

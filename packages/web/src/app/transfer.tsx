@@ -1,25 +1,80 @@
+import {
+  decodeExport,
+  IMPORT_FORMAT_LABELS,
+  IMPORT_FORMATS,
+  type UploadBatch,
+  UploadError,
+  uploadBatches,
+} from '@kmsvault/core/client';
 import { useState } from 'preact/hooks';
 import { ApiError, idempotencyKey, request } from './api';
 import type { Ctx } from './navigation';
 
-/** Import from a file, export as JSON or CSV. */
+interface BatchAnswer {
+  imported: number;
+  skipped: number;
+  errors: { row: number; message: string }[];
+  warnings: { row: number; message: string }[];
+  mapped: { row: number; message: string }[];
+}
+
+/**
+ * Import from a file (in requests of at most 200 kB, with progress; a file
+ * that is not UTF-8 read as Windows-1252), export as JSON or CSV.
+ */
 export function Transfer({ guard, setStatus }: Ctx) {
-  const [format, setFormat] = useState('bitwarden-json');
+  const [format, setFormat] = useState('');
   const [file, setFile] = useState<File>();
   const [report, setReport] = useState<string>();
+  const [progress, setProgress] = useState<{ done: number; total: number }>();
   const importFile = (e: Event) => {
     e.preventDefault();
     void guard(async () => {
       if (!file)
         throw new ApiError({ status: 400, code: 'no_file', detail: 'Choose a file to import first.' });
-      const content = await file.text();
-      const { data } = await request<{
-        imported: number;
-        failed: number;
-        errors: { row: number; message: string }[];
-      }>('POST', '/v1/import', { format, content }, { 'idempotency-key': idempotencyKey() });
-      setReport(data.errors.map((er) => `Row ${er.row}: ${er.message}`).join('\n'));
-      setStatus(`Imported ${data.imported} secrets; ${data.failed} rows failed.`);
+      const { text, encoding } = decodeExport(new Uint8Array(await file.arrayBuffer()));
+      let batches: UploadBatch[];
+      try {
+        batches = uploadBatches(text);
+      } catch (err) {
+        if (err instanceof UploadError)
+          throw new ApiError({ status: 400, code: 'bad_file', detail: err.message });
+        throw err;
+      }
+      const total = batches.reduce((n, b) => n + b.rows, 0);
+      const sum = { imported: 0, skipped: 0, failed: 0 };
+      const lines: { row: number; text: string }[] = [];
+      setProgress({ done: 0, total });
+      try {
+        for (const batch of batches) {
+          const { data } = await request<BatchAnswer>(
+            'POST',
+            '/v1/import',
+            { ...(format ? { format } : {}), content: batch.content },
+            { 'idempotency-key': idempotencyKey() },
+          );
+          const row = (r: number) => r + batch.firstRow - 1;
+          sum.imported += data.imported;
+          sum.skipped += data.skipped;
+          sum.failed += data.errors.length;
+          for (const x of [...data.errors, ...data.warnings, ...data.mapped])
+            lines.push({ row: row(x.row), text: x.message });
+          setProgress((p) => ({ done: (p?.done ?? 0) + batch.rows, total }));
+        }
+      } finally {
+        setProgress(undefined);
+      }
+      setReport(
+        [
+          ...(encoding === 'utf-8' ? [] : [`The file is not UTF-8: it was read as ${encoding}.`]),
+          ...lines.sort((a, b) => a.row - b.row).map((l) => `Row ${l.row}: ${l.text}`),
+        ].join('\n'),
+      );
+      setStatus(
+        `Imported ${sum.imported} of ${total} items` +
+          (sum.skipped > 0 ? `; ${sum.skipped} were already in the vault and were skipped` : '') +
+          `; ${sum.failed} rows failed.`,
+      );
     });
   };
   const exportAs = (kind: 'json' | 'csv') =>
@@ -46,16 +101,30 @@ export function Transfer({ guard, setStatus }: Ctx) {
             value={format}
             onChange={(e) => setFormat((e.target as HTMLSelectElement).value)}
           >
-            <option value="bitwarden-json">Bitwarden JSON (unencrypted)</option>
-            <option value="bitwarden-csv">Bitwarden CSV</option>
-            <option value="chrome-csv">Chrome CSV</option>
+            <option value="">Detect from the file</option>
+            {IMPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {IMPORT_FORMAT_LABELS[f]}
+              </option>
+            ))}
           </select>
         </div>
         <div class="field">
           <label for="file">File to import</label>
           <input id="file" type="file" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0])} />
         </div>
-        <button type="submit">Import</button>
+        <button type="submit" disabled={progress !== undefined}>
+          Import
+        </button>
+        {progress ? (
+          <p>
+            <label for="import-progress">Importing</label>{' '}
+            <progress id="import-progress" max={progress.total} value={progress.done}>
+              {progress.done} of {progress.total}
+            </progress>{' '}
+            {progress.done} of {progress.total} rows
+          </p>
+        ) : null}
       </form>
       {report ? <pre class="report">{report}</pre> : null}
       <div class="actions">

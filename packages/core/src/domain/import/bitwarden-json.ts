@@ -39,6 +39,7 @@ export const bitwardenItemSchema = z.looseObject({
   name: text,
   notes: text,
   folderId: text,
+  collectionIds: z.array(z.string()).nullish(),
   favorite: z.boolean().nullish(),
   login: loginSchema.nullish(),
   card: sectionSchema.nullish(),
@@ -52,6 +53,8 @@ export const bitwardenItemSchema = z.looseObject({
 export const bitwardenDocumentSchema = z.looseObject({
   encrypted: z.boolean().nullish(),
   folders: z.array(z.looseObject({ id: z.string(), name: z.string() })).nullish(),
+  /** An organisation's export: its collections, which become folders. */
+  collections: z.array(z.looseObject({ id: z.string(), name: z.string() })).nullish(),
   items: z.array(z.unknown()),
 });
 
@@ -77,6 +80,7 @@ const ITEM_READ = new Set([
   'name',
   'notes',
   'folderId',
+  'collectionIds',
   'favorite',
   'login',
   'card',
@@ -203,7 +207,38 @@ function readSection(
   };
 }
 
-function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string>): RowCandidate {
+/** Folder and collection names by id. */
+interface Places {
+  readonly folders: ReadonlyMap<string, string>;
+  readonly collections: ReadonlyMap<string, string>;
+}
+
+/**
+ * Where an item goes: its folder, or (an organisation's export) its first
+ * collection; when it is in collections besides its folder, or in several,
+ * a `collections` text field names them all, so none is lost.
+ */
+function readPlace(
+  item: Item,
+  places: Places,
+): { folder?: string; field?: { name: string; value: string; type: 'text' }; dropped: string[] } {
+  const folderId = item.folderId ?? undefined;
+  const ids = item.collectionIds ?? [];
+  const names = ids.flatMap((id) => places.collections.get(id) ?? []);
+  const dropped = [
+    ...(folderId !== undefined && !places.folders.has(folderId) ? ['folderId'] : []),
+    ...(names.length < ids.length ? ['collectionIds'] : []),
+  ];
+  const folder = (folderId === undefined ? undefined : places.folders.get(folderId)) ?? names[0];
+  const more = names.length > 1 || (names.length === 1 && folder !== names[0]);
+  return {
+    folder,
+    field: more ? { name: 'collections', value: names.join(', '), type: 'text' } : undefined,
+    dropped,
+  };
+}
+
+function readItem(row: number, raw: unknown, places: Places): RowCandidate {
   const parsed = bitwardenItemSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { row, error: describeIssues(parsed.error.issues, 'item') };
   // The schemas transform nothing, so the checked input is the item itself, with every own key
@@ -213,7 +248,7 @@ function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string
   const { uris, dropped: uriDropped } = readUris(item.login);
   const { tags, fields, dropped: fieldDropped } = readFields(item);
   const sections = (['card', 'identity', 'sshKey'] as const).map((k) => [k, readSection(item, k)] as const);
-  const folderId = item.folderId ?? undefined;
+  const place = readPlace(item, places);
   // A section of another type than the item's holds data the item cannot keep.
   const foreign = sections.filter(([k, sec]) => k !== type && sec.value !== undefined).map(([k]) => k);
   const loginForeign = type !== 'login' && item.login && hasData(item.login) ? ['login'] : [];
@@ -225,7 +260,7 @@ function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string
     ...sections.flatMap(([k, sec]) => (k === type ? sec.dropped : [])),
     ...foreign,
     ...loginForeign,
-    ...(folderId !== undefined && !folders.has(folderId) ? ['folderId'] : []),
+    ...place.dropped,
   ]);
   if (type === undefined) {
     const kind = TYPE_NAMES[item.type ?? 0] ?? `a type ${item.type}`;
@@ -241,10 +276,10 @@ function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string
       type,
       name: item.name,
       notes: item.notes,
-      folder: folderId === undefined ? undefined : folders.get(folderId),
+      folder: place.folder,
       tags,
       favorite: item.favorite === true ? true : undefined,
-      fields,
+      fields: place.field === undefined ? fields : [...(fields ?? []), place.field],
       passwordHistory: history.length > 0 ? history : undefined,
       ...(type === 'login'
         ? { uris, username: item.login?.username, password: item.login?.password, totp: item.login?.totp }
@@ -263,6 +298,9 @@ function readItem(row: number, raw: unknown, folders: ReadonlyMap<string, string
  */
 export function bitwardenJsonRows(content: string): RowCandidate[] {
   const doc = readDocument(content);
-  const folders = new Map((doc.folders ?? []).map((f) => [f.id, f.name]));
-  return doc.items.map((raw, i) => readItem(i + 1, raw, folders));
+  const places: Places = {
+    folders: new Map((doc.folders ?? []).map((f) => [f.id, f.name])),
+    collections: new Map((doc.collections ?? []).map((c) => [c.id, c.name])),
+  };
+  return doc.items.map((raw, i) => readItem(i + 1, raw, places));
 }

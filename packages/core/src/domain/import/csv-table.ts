@@ -8,6 +8,8 @@ export interface CsvRow {
   readonly cells: ReadonlyMap<string, string>;
   /** 1-based positions of non-empty cells that have no column name (beyond the header, or under an empty one). */
   readonly unnamed: readonly number[];
+  /** The values of those cells, in the same order. */
+  readonly unnamedValues: readonly string[];
 }
 
 export interface CsvTable {
@@ -67,12 +69,16 @@ export function readCsv(content: string, format: string, required: readonly stri
   const rows = body.map((record, i) => {
     const cells = new Map<string, string>();
     const unnamed: number[] = [];
+    const unnamedValues: string[] = [];
     record.forEach((cell, column) => {
       const name = header[column];
       if (name !== undefined && name !== '') cells.set(name, cell);
-      else if (cell !== '') unnamed.push(column + 1);
+      else if (cell !== '') {
+        unnamed.push(column + 1);
+        unnamedValues.push(cell);
+      }
     });
-    return { row: i + 1, cells, unnamed };
+    return { row: i + 1, cells, unnamed, unnamedValues };
   });
   return { header, rows };
 }

@@ -1,17 +1,8 @@
 import { ValidationError } from '../errors';
 import { readCsv } from './csv-table';
+import { IMPORT_FORMATS, type ImportFormat } from './formats';
 
-/** The formats an import can be, in the order detection tries the CSV ones. */
-export const IMPORT_FORMATS = [
-  'bitwarden-json',
-  'bitwarden-csv',
-  'lastpass-csv',
-  'firefox-csv',
-  'keepassxc-csv',
-  '1password-csv',
-  'chrome-csv',
-] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export { IMPORT_FORMATS, type ImportFormat } from './formats';
 
 /** Each CSV format by the header columns that tell it apart (LastPass before Chrome: both have url, username, password). */
 const CSV_SIGNS: readonly [ImportFormat, readonly string[]][] = [
@@ -20,6 +11,8 @@ const CSV_SIGNS: readonly [ImportFormat, readonly string[]][] = [
   ['firefox-csv', ['httpRealm', 'formActionOrigin']],
   ['keepassxc-csv', ['Group', 'Title']],
   ['1password-csv', ['Title', 'Url']],
+  ['1password-old-csv', ['Title', 'URL', 'Type']],
+  ['safari-csv', ['Title', 'URL', 'Username', 'Password']],
   ['chrome-csv', ['name', 'url', 'username', 'password']],
 ];
 

@@ -54,3 +54,10 @@ export function droppedWarning(row: number, dropped: readonly string[]): ImportW
     message: `not imported, kmsvault has no place for them yet: ${fields.join(', ')}`,
   };
 }
+
+/** What the answer says of columns or members a row kept as custom fields; undefined when there are none. */
+export function keptNote(row: number, kept: readonly string[] | undefined): ImportWarning | undefined {
+  if (kept === undefined || kept.length === 0) return undefined;
+  const fields = sortPaths(kept);
+  return { row, fields, message: `kept as custom fields named after them: ${fields.join(', ')}` };
+}

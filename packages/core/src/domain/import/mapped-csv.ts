@@ -1,5 +1,5 @@
 import { prune } from './candidate';
-import { readCsv } from './csv-table';
+import { type CsvRow, readCsv } from './csv-table';
 import type { RowCandidate } from './types';
 
 /** A CSV export whose columns map to the item model one by one. */
@@ -26,26 +26,39 @@ export interface MappedCsvFormat {
 export function mappedCsvRows(fmt: MappedCsvFormat, content: string): RowCandidate[] {
   const table = readCsv(content, fmt.format, fmt.required);
   const read = new Set([...fmt.columns, ...(fmt.bookkeeping ?? [])]);
-  return table.rows.map(({ row, cells, unnamed }): RowCandidate => {
+  return table.rows.map((csvRow): RowCandidate => {
+    const { row, cells } = csvRow;
     const cell = (column: string) => {
       const value = cells.get(column);
       return value === undefined || value === '' ? undefined : value;
     };
     const item = fmt.map(cell);
-    const extra = [
-      ...[...cells]
-        .filter(([name, value]) => !read.has(name) && value !== '')
-        .map(([name, value]) => ({ name, value })),
-      ...unnamed.map((position) => ({ name: `column ${position}`, value: '' })),
-    ].filter((f) => f.value !== '');
-    const fields = [
-      ...((item.fields as unknown[] | undefined) ?? []),
-      ...extra.map((f) => ({ name: f.name, value: f.value, type: 'text' })),
-    ];
+    const extra = extraColumnFields(csvRow, read);
+    const fields = [...((item.fields as unknown[] | undefined) ?? []), ...extra.fields];
     const candidate = prune({ ...item, fields: fields.length > 0 ? fields : undefined });
     if (candidate.name === undefined) candidate.name = `Row ${row}`;
-    return { row, dropped: unnamed.map((p) => `column ${p}`), candidate };
+    return { row, dropped: [], kept: extra.kept, candidate };
   });
+}
+
+/**
+ * The cells of a row in columns an importer does not read, as custom text
+ * fields named after their column, or `column N` for a cell under no column
+ * name (`kept` names them, for the answer to say where they went).
+ */
+export function extraColumnFields(
+  row: CsvRow,
+  read: ReadonlySet<string>,
+  readCell: (cell: string) => string = (cell) => cell,
+): { fields: { name: string; value: string; type: 'text' }[]; kept: string[] } {
+  const extra = [
+    ...[...row.cells].filter(([name, value]) => !read.has(name) && value !== ''),
+    ...row.unnamed.map((position, i) => [`column ${position}`, row.unnamedValues[i] ?? ''] as const),
+  ];
+  return {
+    fields: extra.map(([name, value]) => ({ name, value: readCell(value), type: 'text' })),
+    kept: extra.map(([name]) => name),
+  };
 }
 
 /** The host of a URL, for a name when the export has none. */

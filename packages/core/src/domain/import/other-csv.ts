@@ -93,3 +93,73 @@ export const ONEPASSWORD_CSV: MappedCsvFormat = {
     favorite: cell('Favorite') === 'true' ? true : undefined,
   }),
 };
+
+/**
+ * Chrome's (and Edge's and Brave's) password CSV: `note` is the notes; a
+ * row without a name takes its url's host. Chrome does not escape formulas,
+ * so cells are read as they are (a leading apostrophe stays).
+ */
+export const CHROME_CSV: MappedCsvFormat = {
+  format: 'chrome-csv',
+  required: ['name', 'url', 'username', 'password'],
+  columns: ['name', 'url', 'username', 'password', 'note'],
+  map: (cell) => ({
+    name: cell('name') ?? cell('url'),
+    url: cell('url'),
+    username: cell('username'),
+    password: cell('password'),
+    notes: cell('note'),
+  }),
+};
+
+/**
+ * Safari's and Apple Passwords' CSV export (`Title,URL,Username,Password,
+ * Notes,OTPAuth`; older ones without the last two). `OTPAuth` is the TOTP
+ * secret as an otpauth:// URI.
+ */
+export const SAFARI_CSV: MappedCsvFormat = {
+  format: 'safari-csv',
+  required: ['Title', 'URL', 'Username', 'Password'],
+  columns: ['Title', 'URL', 'Username', 'Password', 'Notes', 'OTPAuth'],
+  map: (cell) => ({
+    name: cell('Title') ?? hostOf(cell('URL')),
+    url: cell('URL'),
+    username: cell('Username'),
+    password: cell('Password'),
+    notes: cell('Notes'),
+    totp: cell('OTPAuth'),
+  }),
+};
+
+/**
+ * 1Password 7's and 4's CSV export (every field, one column each:
+ * `Title,URL,Username,Password,Notes,Type` and a column per section). A
+ * `Type` of Secure Note makes a note; any other Type is kept as a custom
+ * field (pass-import's test export puts the folder there). `ainfo` (a
+ * summary 1Password derives from the username) and `autosubmit` are
+ * 1Password's bookkeeping; every other column is kept as a custom field.
+ */
+export const ONEPASSWORD_OLD_CSV: MappedCsvFormat = {
+  format: '1password-old-csv',
+  required: ['Title', 'URL', 'Username', 'Password', 'Type'],
+  columns: ['Title', 'URL', 'Username', 'Password', 'Notes', 'Type'],
+  bookkeeping: ['ainfo', 'autosubmit'],
+  map: (cell) => {
+    const note = /^secure ?note$/i.test(cell('Type') ?? '');
+    return {
+      type: note ? 'note' : 'login',
+      name: cell('Title') ?? hostOf(cell('URL')),
+      ...(note ? {} : { url: cell('URL'), username: cell('Username'), password: cell('Password') }),
+      notes: cell('Notes'),
+      fields: [
+        ...(!note && cell('Type') ? [{ name: 'Type', value: cell('Type'), type: 'text' }] : []),
+        // A note has no login members: whatever 1Password had there is kept, not dropped.
+        ...(note
+          ? (['URL', 'Username', 'Password'] as const).flatMap((c) =>
+              cell(c) ? [{ name: c, value: cell(c), type: c === 'Password' ? 'hidden' : 'text' }] : [],
+            )
+          : []),
+      ],
+    };
+  },
+};

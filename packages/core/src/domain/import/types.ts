@@ -15,7 +15,13 @@ export interface ImportWarning {
  * why the row cannot be one. Neither ever carries a value of the row.
  */
 export type ImportRow =
-  | { readonly row: number; readonly secret: SecretInput; readonly warning?: ImportWarning }
+  | {
+      readonly row: number;
+      readonly secret: SecretInput;
+      readonly warning?: ImportWarning;
+      /** Where values went that had no field of the same name: kept as custom fields. */
+      readonly mapped?: ImportWarning;
+    }
   | { readonly row: number; readonly error: string };
 
 /** What an importer makes of one row before the vault's own schema checks it. */
@@ -25,5 +31,7 @@ export type RowCandidate =
       readonly candidate: Readonly<Record<string, unknown>>;
       /** Paths or columns that held data the candidate has no place for. */
       readonly dropped: readonly string[];
+      /** Columns or members with no field of ours, kept as custom fields named after them. */
+      readonly kept?: readonly string[];
     }
   | { readonly row: number; readonly error: string };

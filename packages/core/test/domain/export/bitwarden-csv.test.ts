@@ -48,8 +48,9 @@ function reimport(csv: string): SecretInput {
 
 /** A secret's exported fields as our import reports them: an empty value is an absent one. */
 function expected(s: Secret): SecretInput {
-  const out: Record<string, unknown> = { name: s.name };
-  for (const key of ['url', 'username', 'password', 'notes', 'folder'] as const) {
+  const out: Record<string, unknown> = { type: 'login', name: s.name };
+  if (s.url !== undefined && s.url !== '') out.uris = [{ uri: s.url }];
+  for (const key of ['username', 'password', 'notes', 'folder'] as const) {
     const v = s[key];
     if (v !== undefined && v !== '') out[key] = v;
   }

@@ -64,15 +64,16 @@ describe('Function: parseImport (bitwarden-csv)', () => {
         {
           row: 1,
           secret: {
+            type: 'login',
             folder: 'Work',
             name: '=HYPERLINK(1)',
             tags: ['dev', 'ops'],
-            url: 'https://x.example',
+            uris: [{ uri: 'https://x.example' }],
             username: '-me',
             password: "'=pw",
           },
         },
-        { row: 2, secret: { name: 'Note', notes: 'line 1\nline 2' } },
+        { row: 2, secret: { type: 'note', name: 'Note', notes: 'line 1\nline 2' } },
       ]);
     });
 
@@ -88,42 +89,97 @@ describe('Function: parseImport (bitwarden-csv)', () => {
     });
   });
 
-  describe('a value the vault has no place for is reported, never dropped silently', () => {
-    it('reports a TOTP secret by its column, never its value', () => {
-      const rows = parseImport('bitwarden-csv', csv(`,,login,n,,,0,,,,otpauth://totp/${SECRET}`));
-      expect(warned(rows)).toEqual(['login_totp']);
-      expect(JSON.stringify(rows)).not.toContain(SECRET);
-    });
+  describe('nothing is dropped: every column maps to ours or is kept as a custom field', () => {
+    const secret = (rows: ImportRow[], i = 0) => {
+      const row = rows[i];
+      if (row === undefined || 'error' in row) throw new Error('expected a secret');
+      return row.secret;
+    };
 
-    it('reports custom fields beside tags by line, not by name or value', () => {
+    it('keeps the TOTP secret, the favourite and every URI', () => {
       const rows = parseImport(
         'bitwarden-csv',
-        csv(`,,login,n,,"PIN-name: ${SECRET}\ntags: a,b\n\nQ: A",0,,,,`),
+        csv(',1,login,n,,,0,"https://a.example,androidapp://com.a",,,otpauth://totp/x?secret=JBSWY3DP'),
       );
-      expect(rows[0]).toMatchObject({ secret: { tags: ['a', 'b'] } });
-      expect(warned(rows)).toEqual(['fields[0]', 'fields[3]']);
-      expect(JSON.stringify(rows)).not.toMatch(/PIN-name|SECRET-VALUE/);
+      expect(secret(rows)).toMatchObject({
+        favorite: true,
+        totp: 'otpauth://totp/x?secret=JBSWY3DP',
+        uris: [{ uri: 'https://a.example' }, { uri: 'androidapp://com.a' }],
+      });
+      expect(rows[0]).not.toHaveProperty('warning');
     });
 
-    it('reports favourite and re-prompt when set', () => {
-      const rows = parseImport('bitwarden-csv', csv(',1,login,n,,,1,,,,', ',0,login,m,,,0,,,,'));
-      expect(warned(rows, 0)).toEqual(['favorite', 'reprompt']);
-      expect(warned(rows, 1)).toBeUndefined();
+    it('splits login_uri at commas only when every piece is a URI (a URI may hold commas)', () => {
+      const rows = parseImport(
+        'bitwarden-csv',
+        csv(
+          ',,login,a,,,0,"https://a.example,b.example",,,',
+          ',,login,b,,,0,"https://a.example/?ids=1,2",,,',
+          ',,login,c,,,0,"=HYPERLINK(""https://x.example"",""y"")",,,',
+        ),
+      );
+      expect(rows.map((r) => ('secret' in r ? r.secret.uris : r))).toEqual([
+        [{ uri: 'https://a.example' }, { uri: 'b.example' }],
+        [{ uri: 'https://a.example/?ids=1,2' }],
+        [{ uri: '=HYPERLINK("https://x.example","y")' }],
+      ]);
     });
 
-    it('reports a column it does not know when the row has a value there (an organisation export)', () => {
+    it('makes each fields line a custom field (hidden when its name says secret), the tags line tags', () => {
+      const rows = parseImport(
+        'bitwarden-csv',
+        csv(`,,login,n,,"PIN: 1234\ntags: a,b\n\nQ: A\nno colon",0,,,,`),
+      );
+      expect(secret(rows)).toMatchObject({
+        tags: ['a', 'b'],
+        fields: [
+          { name: 'PIN', value: '1234', type: 'hidden' },
+          { name: 'Q', value: 'A', type: 'text' },
+          { name: 'field 5', value: 'no colon', type: 'text' },
+        ],
+      });
+    });
+
+    it('reads back the password history our CSV export writes, dated', () => {
+      const rows = parseImport(
+        'bitwarden-csv',
+        csv(',,login,n,,"password history (until 2026-01-02T03:04:05.000Z): old-pw",0,,,,'),
+      );
+      expect(secret(rows).passwordHistory).toEqual([
+        { password: 'old-pw', lastUsedDate: '2026-01-02T03:04:05.000Z' },
+      ]);
+    });
+
+    it('keeps re-prompt as a field (kmsvault has no such setting)', () => {
+      const rows = parseImport('bitwarden-csv', csv(',,login,n,,,1,,,,', ',0,login,m,,,0,,,,'));
+      expect(secret(rows, 0).fields).toEqual([{ name: 'reprompt', value: '1', type: 'text' }]);
+      expect(secret(rows, 1)).not.toHaveProperty('fields');
+    });
+
+    it('makes an organisation export’s first collection the folder and keeps all of them in a field', () => {
       const header = HEADER.replace('folder', 'collections');
       const rows = parseImport(
         'bitwarden-csv',
-        `${header}\n"Team A,Team B",,login,n,,,0,,,,\n,,login,m,,,0,,,,`,
+        `${header}\n"Team A,Team B",,login,n,,,0,,,,\nOps,,login,m,,,0,,,,`,
       );
-      expect(warned(rows, 0)).toEqual(['collections']);
-      expect(warned(rows, 1)).toBeUndefined();
+      expect(secret(rows, 0)).toMatchObject({
+        folder: 'Team A',
+        fields: [{ name: 'collections', value: 'Team A, Team B', type: 'text' }],
+      });
+      expect(secret(rows, 1)).toMatchObject({ folder: 'Ops' });
+      expect(secret(rows, 1)).not.toHaveProperty('fields');
     });
 
-    it('reports cells beyond the header by position', () => {
+    it('keeps a cell beyond the header as a field named by its position, and says so per row', () => {
       const rows = parseImport('bitwarden-csv', csv(`,,login,n,,,0,,,,,${SECRET},`));
-      expect(warned(rows)).toEqual(['column 12']);
+      expect(secret(rows).fields).toEqual([{ name: 'column 12', value: SECRET, type: 'text' }]);
+      expect(rows[0]).toMatchObject({ mapped: { row: 1, fields: ['column 12'] } });
+      expect(JSON.stringify((rows[0] as { mapped: unknown }).mapped)).not.toContain(SECRET);
+    });
+
+    it('reports (by column, never value) login cells on a note, which a note cannot hold', () => {
+      const rows = parseImport('bitwarden-csv', csv(`,,note,n,,,0,,,${SECRET},`));
+      expect(warned(rows)).toEqual(['login_password']);
       expect(JSON.stringify(rows)).not.toContain(SECRET);
     });
   });

@@ -335,3 +335,35 @@ describe('Function: parseImport (bitwarden-json)', () => {
     });
   });
 });
+
+describe('an organisation’s export (pass-import’s bitwarden-org.json)', () => {
+  it('makes each item’s collection its folder, and reports nothing about collections', () => {
+    const content = readFileSync(join(__dirname, 'fixtures', 'pass-import', 'bitwarden-org.json'), 'utf8');
+    const doc = JSON.parse(content) as {
+      collections: { id: string; name: string }[];
+      items: { collectionIds: string[] }[];
+    };
+    const names = new Map(doc.collections.map((c) => [c.id, c.name]));
+    const rows = parseImport(undefined, content);
+    expect(rows).toHaveLength(doc.items.length);
+    rows.forEach((row, i) => {
+      if (!('secret' in row)) throw new Error(`row ${row.row} failed: ${row.error}`);
+      expect(row.secret.folder).toBe(names.get(doc.items[i]?.collectionIds[0] ?? ''));
+      expect(row.warning?.fields ?? []).not.toContain('collectionIds');
+    });
+  });
+
+  it('keeps every collection of an item in several, the first as its folder', () => {
+    const content = JSON.stringify({
+      encrypted: false,
+      collections: [
+        { id: 'c1', name: 'Team A' },
+        { id: 'c2', name: 'Team B' },
+      ],
+      items: [{ type: 2, name: 'Shared', notes: 'n', collectionIds: ['c1', 'c2'] }],
+    });
+    expect(parseImport('bitwarden-json', content)[0]).toMatchObject({
+      secret: { folder: 'Team A', fields: [{ name: 'collections', value: 'Team A, Team B', type: 'text' }] },
+    });
+  });
+});

@@ -22,13 +22,16 @@ describe('Function: parseImport (chrome-csv)', () => {
     expect(rows[0]).toMatchObject({ secret: { password: "'=pw" } });
   });
 
-  it('reports a column it does not know when the row has a value there, never the value', () => {
+  it('keeps a column it does not know as a custom field, and names it (never its value) in the answer', () => {
     const rows = parseImport(
       'chrome-csv',
       `name,url,username,password,note,otp\nA,https://a.example,me,pw,,${SECRET}\nB,https://b.example,me,pw,,`,
     );
-    expect(rows[0]).toMatchObject({ warning: { row: 1, fields: ['otp'] } });
-    expect(rows[1]).not.toHaveProperty('warning');
-    expect(JSON.stringify(rows)).not.toContain(SECRET);
+    expect(rows[0]).toMatchObject({
+      secret: { fields: [{ name: 'otp', value: SECRET, type: 'text' }] },
+      mapped: { row: 1, fields: ['otp'], message: 'kept as custom fields named after them: otp' },
+    });
+    expect(rows[1]).not.toHaveProperty('mapped');
+    expect(JSON.stringify((rows[0] as { mapped: unknown }).mapped)).not.toContain(SECRET);
   });
 });

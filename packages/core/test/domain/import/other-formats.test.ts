@@ -5,7 +5,7 @@ import { detectFormat, exportJson, type ImportFormat, parseImport } from '../../
 import { clean, secretOf } from '../../../src/domain/secret-records';
 import type { SecretInput } from '../../../src/domain/secret-schema';
 
-const FIXTURES = join(__dirname, 'fixtures', 'pass-import');
+const FIXTURES = join(__dirname, 'fixtures');
 const read = (file: string) => readFileSync(join(FIXTURES, file), 'utf8');
 
 /** What the vault would store and export of an import's rows. */
@@ -22,22 +22,43 @@ function exported(
   return { json: exportJson(secrets), inputs };
 }
 
-/** Every non-empty cell of a CSV file with its column, by a parse independent of the importers'. */
+/**
+ * Every non-empty value of a CSV file with its column, by a parse independent
+ * of the importers'. A cell that holds several values is split the way its
+ * format writes them: Bitwarden's `fields` into each line's name and value,
+ * its `login_uri` and `collections` at commas.
+ */
 function cells(content: string): { column: string; value: string }[] {
   const { parse } = require('csv-parse/sync') as typeof import('csv-parse/sync');
   const [header = [], ...rows] = parse(content, { bom: true, relax_column_count: true }) as string[][];
+  const pieces = (column: string, value: string): string[] => {
+    if (column === 'fields')
+      return value
+        .split('\n')
+        .flatMap((line) => line.split(': '))
+        .filter(Boolean);
+    if (column === 'login_uri' || column === 'collections') return value.split(',');
+    return [value];
+  };
   return rows.flatMap((row) =>
-    row.flatMap((value, i) => (value ? [{ column: header[i] ?? '', value }] : [])),
+    row.flatMap((value, i) =>
+      value ? pieces(header[i] ?? '', value).map((piece) => ({ column: header[i] ?? '', value: piece })) : [],
+    ),
   );
 }
 
 describe.each<[string, ImportFormat, string[]]>([
   // file, its format, the columns that are the exporter's bookkeeping (not the person's data)
-  ['lastpass.csv', 'lastpass-csv', ['fav']],
-  ['firefox.csv', 'firefox-csv', ['guid', 'timeCreated', 'timeLastUsed', 'timePasswordChanged']],
-  ['keepassx2.csv', 'keepassxc-csv', []],
-  ['1password8.csv', '1password-csv', ['Favorite', 'Archived']],
-  ['chrome.csv', 'chrome-csv', []],
+  ['pass-import/lastpass.csv', 'lastpass-csv', ['fav']],
+  ['pass-import/firefox.csv', 'firefox-csv', ['guid', 'timeCreated', 'timeLastUsed', 'timePasswordChanged']],
+  ['pass-import/keepassx2.csv', 'keepassxc-csv', []],
+  ['pass-import/1password8.csv', '1password-csv', ['Favorite', 'Archived']],
+  ['pass-import/1password.csv', '1password-old-csv', ['ainfo', 'autosubmit']],
+  ['pass-import/chrome.csv', 'chrome-csv', []],
+  ['pass-import/bitwarden.csv', 'bitwarden-csv', ['favorite', 'type']],
+  ['pass-import/bitwarden-other.csv', 'bitwarden-csv', ['favorite', 'type']],
+  ['pass-import/bitwarden-org.csv', 'bitwarden-csv', ['type']],
+  ['safari.csv', 'safari-csv', []],
 ])('%s, a real export', (file, format, bookkeeping) => {
   it(`is detected as ${format} from its header`, () => {
     expect(detectFormat(read(file))).toBe(format);
@@ -54,7 +75,8 @@ describe.each<[string, ImportFormat, string[]]>([
       .filter((c) => !bookkeeping.includes(c.column))
       // a folder path loses KeePass's root group, by design
       .filter((c) => !(c.column === 'Group' && c.value === 'Root'))
-      .filter((c) => !json.includes(JSON.stringify(c.value.replace(/^Root\//, '')).slice(1, -1)))
+      // values are kept trimmed (the vault trims what it stores)
+      .filter((c) => !json.includes(JSON.stringify(c.value.trim().replace(/^Root\//, '')).slice(1, -1)))
       .map((c) => c.column);
     expect(lost).toEqual([]);
   });
@@ -84,8 +106,10 @@ describe('format detection and the formats’ own rules', () => {
   it('keeps a column no format reads as a custom field, never drops it', () => {
     const csv = 'name,url,username,password,note,security question\nA,https://a.example,al,pw,,first pet\n';
     const [row] = parseImport('chrome-csv', csv);
-    expect(row).toMatchObject({ secret: { name: 'A' } });
-    // Chrome's importer predates this: it reports the column; the mapped formats keep it.
+    expect(row).toMatchObject({
+      secret: { name: 'A', fields: [{ name: 'security question', value: 'first pet', type: 'text' }] },
+      mapped: { row: 1, fields: ['security question'] },
+    });
     const firefox =
       'url,username,password,httpRealm,formActionOrigin,guid,security question\nhttps://a.example,al,pw,,,{g},first pet\n';
     expect(parseImport('firefox-csv', firefox)[0]).toMatchObject({
