@@ -1,12 +1,14 @@
 import { Beacon, hostNormaliser } from '../crypto/beacons';
 import { IntegrityError } from '../crypto/errors';
 import { type Item, ItemEncryptor, type UserKey } from '../crypto/item-encryptor';
-import { secretKeys } from '../store/secrets';
+import { SITE_BEACONS_ATTRIBUTE, secretKeys } from '../store/secrets';
 import { NotFoundError } from './errors';
 import { type HeadEntry, HeadMismatchError, type VaultHead } from './head';
+import type { ItemUri } from './item-model';
 import type { KeySession } from './key-session';
 import { idOfSortKey } from './secret-records';
 import { SECRET_ENTITY, type UnreadableSecret } from './secret-schema';
+import { type SiteBeaconKind, uriBeaconValues } from './site-match';
 
 export const UNREADABLE = 'integrity_error' as const;
 
@@ -21,8 +23,14 @@ export type Checked = { readonly item: Item } | { readonly id: string; readonly 
  */
 export class SecretItems {
   private readonly encryptor: ItemEncryptor;
-  /** The `site` beacon of current items: the first URI's host. */
+  /** The `site` beacon (GSI key) of current items: the first URI's host; how items written before per-URI beacons are found. */
   public readonly site = new Beacon({ attribute: 'site', normaliser: hostNormaliser });
+  /** Per-URI site beacons, by kind (site-match.ts): each kind its own key and length. */
+  public readonly siteBeacons: Readonly<Record<SiteBeaconKind, Beacon>> = {
+    domain: new Beacon({ attribute: 'site-domain' }),
+    host: new Beacon({ attribute: 'site-host' }),
+    regex: new Beacon({ attribute: 'site-regex' }),
+  };
 
   public constructor(tableName: string) {
     this.encryptor = new ItemEncryptor(tableName, SECRET_ENTITY);
@@ -127,14 +135,25 @@ export class SecretItems {
     withBeacon: boolean,
     expiresAt?: number,
   ): Item {
-    const { beacon: _b, expiresAt: _e, pk: _pk, sk: _sk, ...content } = fields;
+    const { beacon: _b, beacons: _bs, expiresAt: _e, pk: _pk, sk: _sk, ...content } = fields;
     const item: Item = { pk, sk, ...content };
-    // The site beacon stands for the first URI (`url` on items written before items had several).
-    const uris = content.uris as { uri: string }[] | undefined;
-    const site = uris?.[0]?.uri ?? content.url;
+    // The GSI beacon stands for the first URI (`url` on items written before items had several);
+    // `beacons` holds one per URI and rule, for site search by match rule.
+    const uris =
+      (content.uris as ItemUri[] | undefined) ??
+      (typeof content.url === 'string' ? [{ uri: content.url }] : []);
+    const site = uris[0]?.uri;
     if (withBeacon && typeof site === 'string' && site.length > 0) {
       item.beacon = this.site.compute(key.key, site);
     }
+    const beacons = withBeacon
+      ? [
+          ...new Set(
+            uris.flatMap(uriBeaconValues).map(([kind, v]) => this.siteBeacons[kind].compute(key.key, v)),
+          ),
+        ]
+      : [];
+    if (beacons.length > 0) item[SITE_BEACONS_ATTRIBUTE] = ` ${beacons.join(' ')} `;
     if (expiresAt !== undefined) item.expiresAt = expiresAt;
     return this.encryptor.encrypt(item, key);
   }
@@ -142,7 +161,7 @@ export class SecretItems {
   /** Verifies and decrypts an item (only `only` of its encrypted attributes, when given). */
   public async open(keys: KeySession, record: Item, only?: readonly string[]): Promise<Item> {
     const opened = await this.encryptor.decrypt(record, (version) => keys.key(version), only);
-    const { pk: _pk, sk: _sk, beacon: _b, expiresAt: _e, ...fields } = opened;
+    const { pk: _pk, sk: _sk, beacon: _b, beacons: _bs, expiresAt: _e, ...fields } = opened;
     return fields;
   }
 }

@@ -1,4 +1,5 @@
 import { IntegrityError } from '../crypto/errors';
+import type { Item, UserKey } from '../crypto/item-encryptor';
 import { keys as tableKeys } from '../store/keys';
 import { type SecretRepository, secretKeys } from '../store/secrets';
 import { HeadMismatchError } from './head';
@@ -14,6 +15,7 @@ import {
   metadataOf,
   searchTexts,
   secretOf,
+  urisOf,
 } from './secret-records';
 import {
   SECRET_METADATA,
@@ -22,6 +24,7 @@ import {
   type UnreadableSecret,
   type UnreadableVersion,
 } from './secret-schema';
+import { searchBeaconValues, uriMatches } from './site-match';
 
 export interface SecretFilters {
   readonly q?: string;
@@ -86,6 +89,25 @@ export class SecretReader {
     );
   }
 
+  /**
+   * Candidates for a site search, each item once: by the per-URI beacons
+   * (registrable domain, host, the regex mark), and by the first-URI GSI
+   * beacon (today's length and the legacy ones) for items written before
+   * items had per-URI beacons. Beacons are shared by many values: the
+   * caller decrypts the candidates and keeps the ones a URI matches.
+   */
+  private async siteCandidates(key: UserKey, pk: string, site: string): Promise<Item[]> {
+    const items = this.deps.items;
+    const perUri = searchBeaconValues(site).map(([kind, value]) =>
+      items.siteBeacons[kind].compute(key.key, value),
+    );
+    const pages = await Promise.all([
+      this.deps.secrets.withAnyBeacon(pk, secretKeys.currentPrefix, perUri),
+      ...items.site.searchBeacons(key.key, site).map((beacon) => this.deps.secrets.byBeacon(pk, beacon)),
+    ]);
+    return [...new Map(pages.flat().map((r) => [r.sk as string, r])).values()];
+  }
+
   public list(userId: string, filters: SecretFilters = {}): Promise<SecretPage> {
     const limit = filters.limit ?? 50;
     const pk = pkOf(userId);
@@ -100,24 +122,19 @@ export class SecretReader {
         this.deps.heads.query(pk, () =>
           site === undefined
             ? this.deps.secrets.query(pk, secretKeys.currentPrefix)
-            : // Today's beacon and the legacy lengths (items not rewritten since), each item once.
-              Promise.all(
-                this.deps.items.site
-                  .searchBeacons(key.key, site)
-                  .map((beacon) => this.deps.secrets.byBeacon(pk, beacon)),
-              ).then((pages) => [...new Map(pages.flat().map((r) => [r.sk as string, r])).values()]),
+            : this.siteCandidates(key, pk, site),
         ),
         ({ head }, records) =>
           this.deps.items.checkCurrentItems(keys, head, records, only, site === undefined),
         (checked) => !checked.suspect,
       );
       const q = filters.q?.toLowerCase() ?? '';
-      const matching =
-        q.length > 0
-          ? found.items.filter((item) => searchTexts(item).some((t) => t.includes(q)))
-          : found.items;
+      const matching = found.items.filter(
+        (item) =>
+          (q.length === 0 || searchTexts(item).some((t) => t.includes(q))) &&
+          (site === undefined || urisOf(item).some((uri) => uriMatches(uri, site))),
+      );
       let items = matching.map(metadataOf);
-      if (site !== undefined) items = this.deps.items.site.filterExact(items, (s) => s.url, site);
       if (filters.tag !== undefined) {
         const tag = filters.tag.toLowerCase();
         items = items.filter((s) => s.tags.some((t) => t.toLowerCase().startsWith(tag)));

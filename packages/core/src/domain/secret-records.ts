@@ -1,6 +1,6 @@
 import type { Item } from '../crypto/item-encryptor';
 import { NotFoundError } from './errors';
-import type { ItemType } from './item-model';
+import type { ItemType, ItemUri } from './item-model';
 import type { Secret, SecretInput, SecretMetadata } from './secret-schema';
 import { sshFingerprint } from './ssh-fingerprint';
 
@@ -52,8 +52,8 @@ export function clean(input: SecretInput): SecretInput {
 }
 
 /** A login's URIs as stored, or its one `url` when written before items had several. */
-function urisOf(item: Item): { uri: string; match?: string }[] {
-  if (Array.isArray(item.uris)) return item.uris as { uri: string; match?: string }[];
+export function urisOf(item: Item): ItemUri[] {
+  if (Array.isArray(item.uris)) return item.uris as ItemUri[];
   return typeof item.url === 'string' ? [{ uri: item.url }] : [];
 }
 

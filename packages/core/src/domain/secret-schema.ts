@@ -105,6 +105,7 @@ export const SECRET_ENTITY: EntitySchema = {
     pk: AttributeAction.DO_NOTHING,
     sk: AttributeAction.DO_NOTHING,
     beacon: AttributeAction.DO_NOTHING,
+    beacons: AttributeAction.DO_NOTHING,
     expiresAt: AttributeAction.DO_NOTHING,
     id: AttributeAction.SIGN_ONLY,
     version: AttributeAction.SIGN_ONLY,

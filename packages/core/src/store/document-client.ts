@@ -15,7 +15,12 @@ export async function queryPrefix(
   tableName: string,
   pk: string,
   prefix: string,
-  options: { newestFirst?: boolean; consistent?: boolean } = {},
+  options: {
+    newestFirst?: boolean;
+    consistent?: boolean;
+    /** A FilterExpression: DynamoDB still reads every item under the prefix, but returns only matches. */
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -24,7 +29,10 @@ export async function queryPrefix(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix, ...options.filter?.values },
+        ...(options.filter
+          ? { FilterExpression: options.filter.expression, ExpressionAttributeNames: options.filter.names }
+          : {}),
         ScanIndexForward: !(options.newestFirst ?? false),
         ConsistentRead: options.consistent ?? true,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),

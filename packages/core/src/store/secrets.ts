@@ -36,6 +36,9 @@ export const secretKeys = {
 } as const;
 
 /** Raw access to encrypted secret items; no crypto here, only DynamoDB. */
+/** Every site beacon of an item (one per URI), space-separated and space-padded: ` b1 b2 `. */
+export const SITE_BEACONS_ATTRIBUTE = 'beacons';
+
 export class SecretRepository {
   public constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -67,6 +70,24 @@ export class SecretRepository {
   /** Every item of the user under a sort-key prefix, all pages. */
   public query(pk: string, prefix: string, newestFirst = false): Promise<Item[]> {
     return queryPrefix(this.db, this.tableName, pk, prefix, { newestFirst });
+  }
+
+  /**
+   * Items under `prefix` whose space-separated `beacons` attribute holds any
+   * of `beacons`: one query of the user's partition (the site beacons of
+   * every URI, which one GSI key cannot index), candidates to be decrypted
+   * and filtered exactly.
+   */
+  public withAnyBeacon(pk: string, prefix: string, beacons: readonly string[]): Promise<Item[]> {
+    if (beacons.length === 0) return Promise.resolve([]);
+    const values = Object.fromEntries(beacons.map((b, i) => [`:b${i}`, ` ${b} `]));
+    return queryPrefix(this.db, this.tableName, pk, prefix, {
+      filter: {
+        expression: beacons.map((_, i) => `contains(#bs, :b${i})`).join(' OR '),
+        names: { '#bs': SITE_BEACONS_ATTRIBUTE },
+        values,
+      },
+    });
   }
 
   /** Current items whose beacon matches: candidates, to be decrypted and filtered exactly. */
