@@ -65,7 +65,7 @@ export const changePassword = {
   additionalProperties: false,
 };
 
-export const deleteAccount = {
+export const reauthenticate = {
   type: 'object',
   properties: {
     password: {

@@ -90,6 +90,17 @@ export const CORE_MANIFEST: CoreManifest = {
       bodySchema: schemas.changePassword,
     },
     {
+      operationId: 'reauthenticate',
+      method: 'POST',
+      path: '/v1/auth/reauthenticate',
+      resourcePath: '/auth/reauthenticate',
+      function: 'auth',
+      auth: 'bearer',
+      summary:
+        'Gives the login password again: answers an access token of the same session whose auth_time is now, for operations that need a recent password (an export, for 5 minutes).',
+      bodySchema: schemas.reauthenticate,
+    },
+    {
       operationId: 'deleteAccount',
       method: 'DELETE',
       path: '/v1/account',
@@ -98,7 +109,7 @@ export const CORE_MANIFEST: CoreManifest = {
       auth: 'bearer',
       summary:
         'Deletes the account for good: every secret, version and trash entry, every session and refresh token, known devices and the wrapped user keys; the username becomes free. Point-in-time-recovery backups of the table keep the deleted items, the wrapped user key included, for up to 35 days.',
-      bodySchema: schemas.deleteAccount,
+      bodySchema: schemas.reauthenticate,
     },
     {
       operationId: 'getJwks',
@@ -249,7 +260,8 @@ export const CORE_MANIFEST: CoreManifest = {
       resourcePath: '/export',
       function: 'secrets',
       auth: 'bearer',
-      summary: "Exports the caller's secrets, decrypted (Bitwarden JSON or CSV).",
+      summary:
+        "Exports the caller's secrets, decrypted (Bitwarden JSON or CSV); needs the login password given in the last 5 minutes (re-authentication).",
     },
     {
       operationId: 'getOpenApi',

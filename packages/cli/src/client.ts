@@ -93,6 +93,25 @@ export class Client {
   }
 
   /**
+   * Gives the login password again (POST /v1/auth/reauthenticate) and keeps
+   * the access token it answers, whose auth_time is now (an export needs
+   * one), here and in the credentials file; the refresh token stays.
+   */
+  public async reauthenticate(password: string): Promise<void> {
+    const { data } = await this.call<{ accessToken: string }>('POST', '/v1/auth/reauthenticate', {
+      password,
+    });
+    await withLock(credentialsPath(this.env), async () => {
+      const mine = this.credentials;
+      if (mine === undefined) return;
+      const stored = readCredentials(this.env);
+      const same = stored !== undefined && stored.apiUrl === mine.apiUrl && stored.username === mine.username;
+      this.credentials = { ...(same ? stored : mine), accessToken: data.accessToken };
+      writeCredentials(this.credentials, this.env);
+    });
+  }
+
+  /**
    * A fresh access token after `sent` was refused: the one another request
    * already obtained, else the result of the one refresh in flight.
    */

@@ -187,13 +187,19 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   export: {
-    usage: 'kmsvault export [--format json|csv] [--force]',
-    summary: 'Export every secret, passwords included, to stdout. A terminal needs --force.',
+    usage: 'kmsvault export [--format json|csv] [--force] [--password-stdin]',
+    summary:
+      'Export every secret, passwords included, to stdout. Asks for the login password again (an export needs it given in the last 5 minutes). A terminal needs --force.',
     options: [
       ['--format F', 'json (default) or csv'],
       ['--force', 'print to a terminal anyway'],
+      ['--password-stdin', 'read the login password from stdin instead of asking'],
     ],
-    examples: ['kmsvault export > vault.json', 'kmsvault export --format csv > vault.csv'],
+    examples: [
+      'kmsvault export > vault.json',
+      'kmsvault export --format csv > vault.csv',
+      'echo "$PW" | kmsvault export --password-stdin > vault.json',
+    ],
   },
 };
 

@@ -216,7 +216,10 @@ describe('The kmsvault CLI, spawned against the local stack', () => {
     const listed = JSON.parse((await cli(['ls', '--search', 'site', '--json'])).stdout) as unknown[];
     expect(listed).toHaveLength(999);
 
-    const csv = await cli(['export', '--format', 'csv']);
+    const refused = await cli(['export', '--format', 'csv', '--password-stdin'], 'not the password\n');
+    expect(refused).toMatchObject({ code: 3, stdout: '' });
+    expect(refused.stderr).toContain('The password is wrong.');
+    const csv = await cli(['export', '--format', 'csv', '--password-stdin'], `${password}\n`);
     expect(csv.code).toBe(0);
     expect(csv.stdout.split('\n')[0]).toBe(
       'folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp',

@@ -134,7 +134,9 @@ describe('The CLI tarball, installed globally into a temporary prefix, run with 
     await ok(['import', file, '--format', 'chrome-csv']);
     const listed = JSON.parse(await ok(['ls', '--site', 'mail.example', '--json'])) as { name: string }[];
     expect(listed.map((s) => s.name)).toEqual(['Mail']);
-    expect(await ok(['export', '--format', 'csv'])).toMatch(/Bank[\s\S]*pw-1|pw-1[\s\S]*Bank/);
+    expect(await ok(['export', '--format', 'csv', '--password-stdin'], `${password}\n`)).toMatch(
+      /Bank[\s\S]*pw-1|pw-1[\s\S]*Bank/,
+    );
     await ok(['rm', 'Bank']);
     const [binned] = JSON.parse(await ok(['trash', '--json'])) as { id: string; name: string }[];
     expect(binned?.name).toBe('Bank');

@@ -20,6 +20,7 @@ import {
   PartitionEraser,
   PasswordHasher,
   parseJsonBody,
+  reauthenticateSchema,
   refreshRequestSchema,
   ServiceKeys,
   SessionRepository,
@@ -131,6 +132,13 @@ export function createAuthHandler(deps: AuthFunctionDependencies): ApiHandler {
         );
         logger.info('password changed', { userId });
         return emptyResult(204);
+      },
+      reauthenticate: async (ctx) => {
+        const { userId, sessionId } = callerOf(ctx);
+        const body = parseJsonBody(ctx.event, reauthenticateSchema);
+        const token = await service.reauthenticate(userId, sessionId, body.password, clientOf(ctx));
+        logger.info('reauthenticated', { userId });
+        return jsonResult(200, token, { 'cache-control': 'no-store' });
       },
       deleteAccount: async (ctx) => {
         const { userId, sessionId } = callerOf(ctx);

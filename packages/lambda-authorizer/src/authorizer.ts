@@ -84,7 +84,12 @@ export function createAuthorizer(deps: AuthorizerDependencies): TokenAuthorizerH
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` }],
       },
-      context: { userId: payload.sub as string, sessionId: String(payload.sid ?? '') },
+      context: {
+        userId: payload.sub as string,
+        sessionId: String(payload.sid ?? ''),
+        // When the user last gave the password (OpenID Connect's auth_time): an export needs a recent one.
+        authTime: typeof payload.auth_time === 'number' ? String(payload.auth_time) : '',
+      },
     };
   };
 }

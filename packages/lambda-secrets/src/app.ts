@@ -24,6 +24,7 @@ import {
   type OperationContext,
   parseImport,
   parseJsonBody,
+  requireRecentPassword,
   SECURITY_HEADERS,
   SecretRepository,
   SecretService,
@@ -253,6 +254,7 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
       },
       exportSecrets: async (ctx) => {
         const { format } = query(ctx, exportQuerySchema);
+        requireRecentPassword(ctx, (deps.now ?? Date.now)());
         const { secrets, unreadable } = await service.exportAll(userOf(ctx));
         logUnreadable(userOf(ctx), 'exportSecrets', unreadable);
         const csv = format === 'csv';

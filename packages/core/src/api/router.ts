@@ -6,6 +6,7 @@ import {
   classifyDependencyError,
   MethodNotAllowedError,
   NotFoundError,
+  ReauthenticationRequiredError,
   UnauthorizedError,
   VaultError,
 } from '../domain/errors';
@@ -127,14 +128,35 @@ export interface FunctionDependencies {
 export type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
 /** The caller's user and session, as the authorizer handed them over; 401 without them. */
-export function callerOf(ctx: OperationContext): { userId: string; sessionId: string | undefined } {
+export function callerOf(ctx: OperationContext): {
+  userId: string;
+  sessionId: string | undefined;
+  /** Epoch seconds the caller last gave the password (the token's auth_time); undefined when unknown. */
+  authTime: number | undefined;
+} {
   const auth = ctx.event.requestContext.authorizer ?? {};
   const userId = auth.userId;
   if (typeof userId !== 'string' || userId.length === 0) throw new UnauthorizedError();
+  const authTime = Number(auth.authTime);
   return {
     userId,
     sessionId: typeof auth.sessionId === 'string' && auth.sessionId.length > 0 ? auth.sessionId : undefined,
+    authTime: Number.isInteger(authTime) && authTime > 0 ? authTime : undefined,
   };
+}
+
+/** How recently an export needs the login password (seconds). */
+export const REAUTHENTICATION_MAX_AGE_SECONDS = 300;
+
+/** Throws ReauthenticationRequiredError unless the caller gave the password in the last `maxAge` seconds. */
+export function requireRecentPassword(
+  ctx: OperationContext,
+  nowMs: number,
+  maxAge = REAUTHENTICATION_MAX_AGE_SECONDS,
+): void {
+  const { authTime } = callerOf(ctx);
+  if (authTime === undefined || nowMs / 1000 - authTime > maxAge)
+    throw new ReauthenticationRequiredError(maxAge);
 }
 
 /**

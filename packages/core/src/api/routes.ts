@@ -17,6 +17,8 @@ import {
   jwksSchema,
   loginRequestSchema,
   loginResponseSchema,
+  reauthenticateResponseSchema,
+  reauthenticateSchema,
   refreshRequestSchema,
   signupResponseSchema,
   tokenResponseSchema,
@@ -163,6 +165,25 @@ export const ROUTES: readonly RouteDefinition[] = [
     responses: {
       204: { description: 'Changed.' },
       403: { description: 'The current password is wrong.' },
+      429: { description: 'Too many wrong passwords; see Retry-After.' },
+    },
+  },
+  {
+    operationId: 'reauthenticate',
+    method: 'POST',
+    path: '/v1/auth/reauthenticate',
+    function: 'auth',
+    auth: 'bearer',
+    summary:
+      'Gives the login password again: answers an access token of the same session whose auth_time is ' +
+      'now, for operations that need a recent password (an export, for 5 minutes).',
+    body: reauthenticateSchema,
+    responses: {
+      200: {
+        description: 'A fresh access token; the refresh token is unchanged.',
+        schema: reauthenticateResponseSchema,
+      },
+      403: { description: 'The password is wrong (counts as a failed login).' },
       429: { description: 'Too many wrong passwords; see Retry-After.' },
     },
   },
@@ -369,7 +390,9 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/export',
     function: 'secrets',
     auth: 'bearer',
-    summary: "Exports the caller's secrets, decrypted (Bitwarden JSON or CSV).",
+    summary:
+      "Exports the caller's secrets, decrypted (Bitwarden JSON or CSV); needs the login password given in " +
+      'the last 5 minutes (re-authentication).',
     query: exportQuerySchema,
     responses: {
       200: {
@@ -379,6 +402,11 @@ export const ROUTES: readonly RouteDefinition[] = [
           'there are some); in CSV, which has no place for them that would not import as a row, by the ' +
           'headers `Kmsvault-Unreadable-Count` and `Kmsvault-Unreadable` (their ids, comma-separated, the first 100).',
         mediaTypes: ['application/json', 'text/csv'],
+      },
+      403: {
+        description:
+          'reauthentication_required: an export needs the login password given in the last 5 minutes ' +
+          '(the access token of a login, or of POST /v1/auth/reauthenticate); send it there, then export.',
       },
     },
   },

@@ -43,6 +43,16 @@ export const changePasswordSchema = z
 /** Account deletion: the current login password. */
 export const deleteAccountSchema = z.object({ password: z.string().max(4096) }).strict();
 
+/** The login password again, for an operation that needs a recent one (an export). */
+export const reauthenticateSchema = z.object({ password: z.string().max(4096) }).strict();
+
+/** An access token of the same session whose `auth_time` is now; the refresh token is unchanged. */
+export const reauthenticateResponseSchema = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+});
+
 export const jwksSchema = z.object({
   keys: z.array(
     z.object({

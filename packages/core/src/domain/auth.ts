@@ -179,7 +179,12 @@ export class AuthService {
       // A client's parallel refresh presents the token just rotated: one sibling, within the grace.
       const graceMs = this.deps.config.tokens.refreshGraceSeconds * 1000;
       if ((record.rotatedAt ?? 0) > now - graceMs && record.graceUsed !== true) {
-        const { pair, next } = await this.mint(record.userId, record.familyId, session.expiresAt);
+        const { pair, next } = await this.mint(
+          record.userId,
+          record.familyId,
+          session.expiresAt,
+          record.authTime,
+        );
         if (await this.deps.sessions.regrace(record, next, now, graceMs)) return pair;
       }
       // A rotated token presented again: stolen or replayed. End the whole session.
@@ -187,7 +192,12 @@ export class AuthService {
       throw new InvalidRefreshTokenError();
     }
     if (record.status !== 'active' || record.expiresAt * 1000 <= now) throw new InvalidRefreshTokenError();
-    const { pair, next } = await this.mint(record.userId, record.familyId, session.expiresAt);
+    const { pair, next } = await this.mint(
+      record.userId,
+      record.familyId,
+      session.expiresAt,
+      record.authTime,
+    );
     if (!(await this.deps.sessions.rotate(record, next, now))) {
       // Lost a race with another refresh of this token: the grace path above serves the next try.
       const again = await this.deps.sessions.get(record.userId, record.tokenHash);
@@ -255,6 +265,28 @@ export class AuthService {
     if (profile === undefined) throw new UnauthorizedError('The account does not exist.');
     await this.checkPassword(profile, password, client, 'The password is wrong.');
     return this.deps.accountDeletion.delete(profile, sessionId, stop);
+  }
+
+  /**
+   * Checks the password (counted toward the login backoff like any other
+   * check) and answers an access token of the caller's session whose
+   * `auth_time` is now, for operations that need a recent password (an
+   * export). The session must be active; its refresh token is unchanged.
+   */
+  public async reauthenticate(
+    userId: string,
+    sessionId: string | undefined,
+    password: string,
+    client: string,
+  ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+    const profile = await this.liveProfile(userId);
+    const session = sessionId === undefined ? undefined : await this.deps.sessions.session(userId, sessionId);
+    if (session === undefined || session.status !== 'active' || session.expiresAt * 1000 <= this.now())
+      throw new UnauthorizedError('The session is over; log in again.');
+    await this.checkPassword(profile, password, client, 'The password is wrong.');
+    const now = Math.floor(this.now() / 1000);
+    const token = await this.accessToken(userId, session.familyId, session.expiresAt, now);
+    return { ...token, tokenType: 'Bearer' };
   }
 
   /** The current and previous signing keys, fetched once per container. */
@@ -353,7 +385,7 @@ export class AuthService {
     const familyId = randomUUID();
     const now = this.now();
     const sessionEnd = Math.floor(now / 1000) + this.deps.config.tokens.sessionMaxAgeSeconds;
-    const { pair, next } = await this.mint(userId, familyId, sessionEnd);
+    const { pair, next } = await this.mint(userId, familyId, sessionEnd, Math.floor(now / 1000));
     await this.deps.sessions.start(
       { userId, familyId, status: 'active', createdAt: new Date(now).toISOString(), expiresAt: sessionEnd },
       next,
@@ -361,8 +393,17 @@ export class AuthService {
     return pair;
   }
 
-  /** A new access token and refresh token of the session; the refresh token never outlives it. */
-  private async mint(userId: string, familyId: string, sessionEnd: number) {
+  /**
+   * An access token of the session, `auth_time` the last time the user gave
+   * the password in it (OpenID Connect's claim; absent for sessions begun
+   * before it was kept).
+   */
+  private async accessToken(
+    userId: string,
+    familyId: string,
+    sessionEnd: number,
+    authTime: number | undefined,
+  ) {
     const { tokens } = this.deps.config;
     const now = Math.floor(this.now() / 1000);
     const exp = Math.min(now + tokens.accessTtlSeconds, sessionEnd);
@@ -374,7 +415,16 @@ export class AuthService {
       iat: now,
       nbf: now,
       exp,
+      ...(authTime === undefined ? {} : { auth_time: authTime }),
     });
+    return { accessToken, expiresIn: exp - now };
+  }
+
+  /** A new access token and refresh token of the session; the refresh token never outlives it. */
+  private async mint(userId: string, familyId: string, sessionEnd: number, authTime: number | undefined) {
+    const { tokens } = this.deps.config;
+    const now = Math.floor(this.now() / 1000);
+    const { accessToken, expiresIn } = await this.accessToken(userId, familyId, sessionEnd, authTime);
     const refreshToken = `${userId}.${randomBytes(32).toString('base64url')}`;
     const next: RefreshRecord = {
       userId,
@@ -383,9 +433,10 @@ export class AuthService {
       status: 'active',
       createdAt: new Date(this.now()).toISOString(),
       expiresAt: Math.min(now + tokens.refreshTtlSeconds, sessionEnd),
+      ...(authTime === undefined ? {} : { authTime }),
     };
     return {
-      pair: { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: exp - now },
+      pair: { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn },
       next,
     };
   }

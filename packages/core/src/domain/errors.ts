@@ -81,6 +81,23 @@ export class ForbiddenError extends VaultError {
   }
 }
 
+/**
+ * The operation needs the login password given recently (step-up
+ * authentication, OpenID Connect's max_age): the client asks for it, sends
+ * it to POST /v1/auth/reauthenticate and tries again with that token.
+ */
+export class ReauthenticationRequiredError extends VaultError {
+  public constructor(public readonly maxAgeSeconds: number) {
+    super(
+      'reauthentication_required',
+      403,
+      'Re-authentication required',
+      `This needs your login password given in the last ${Math.round(maxAgeSeconds / 60)} minutes: send it to POST /v1/auth/reauthenticate and try again with the access token it answers.`,
+    );
+    this.name = 'ReauthenticationRequiredError';
+  }
+}
+
 /** A dependency (KMS, DynamoDB) failed or is throttling; the client may retry. */
 export class ServiceUnavailableError extends VaultError {
   public constructor(

@@ -22,6 +22,8 @@ export interface RefreshRecord {
   readonly rotatedAt?: number;
   /** The one grace re-issue of a just-rotated token was used. */
   readonly graceUsed?: boolean;
+  /** Epoch seconds the user last gave the password in this session (login): access tokens carry it as `auth_time`. */
+  readonly authTime?: number;
 }
 
 /**

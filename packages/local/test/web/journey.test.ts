@@ -187,6 +187,13 @@ describe('Web vault in Chromium', () => {
     await page
       .getByText('Imported 0 of 2 items; 2 were already in the vault and were skipped; 0 rows failed.')
       .waitFor();
+    // Exporting needs the login password again: none, then a wrong one, are refused.
+    await button('Export JSON').click();
+    await page.getByRole('alert').filter({ hasText: /needs your login password again/ }).waitFor();
+    await page.getByLabel('Login password (exporting needs it again)').fill('not my password');
+    await button('Export JSON').click();
+    await page.getByRole('alert').filter({ hasText: /The password is wrong/ }).waitFor();
+    await page.getByLabel('Login password (exporting needs it again)').fill(password);
     const download = page.waitForEvent('download');
     await button('Export JSON').click();
     const file = await download;

@@ -42,6 +42,15 @@ export function isLoggedIn(): boolean {
   return accessToken !== undefined;
 }
 
+/**
+ * Gives the login password again and keeps the access token it answers
+ * (auth_time now: an export needs one); the refresh token stays.
+ */
+export async function reauthenticate(password: string): Promise<void> {
+  const { data } = await request<{ accessToken: string }>('POST', '/v1/auth/reauthenticate', { password });
+  accessToken = data.accessToken;
+}
+
 export function forgetTokens(): void {
   accessToken = undefined;
   refreshToken = undefined;

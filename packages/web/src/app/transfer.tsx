@@ -7,7 +7,7 @@ import {
   uploadBatches,
 } from '@kmsvault/core/client';
 import { useState } from 'preact/hooks';
-import { ApiError, idempotencyKey, request } from './api';
+import { ApiError, idempotencyKey, reauthenticate, request } from './api';
 import type { Ctx } from './navigation';
 
 interface BatchAnswer {
@@ -77,8 +77,17 @@ export function Transfer({ guard, setStatus }: Ctx) {
       );
     });
   };
+  const [password, setPassword] = useState('');
   const exportAs = (kind: 'json' | 'csv') =>
     guard(async () => {
+      if (password === '')
+        throw new ApiError({
+          status: 400,
+          code: 'password_needed',
+          detail: 'Exporting needs your login password again: type it above the export buttons.',
+        });
+      await reauthenticate(password);
+      setPassword('');
       const { raw } = await request<string>('GET', `/v1/export?format=${kind}`);
       const blob = await raw.blob();
       const link = document.createElement('a');
@@ -127,6 +136,16 @@ export function Transfer({ guard, setStatus }: Ctx) {
         ) : null}
       </form>
       {report ? <pre class="report">{report}</pre> : null}
+      <div class="field">
+        <label for="export-password">Login password (exporting needs it again)</label>
+        <input
+          id="export-password"
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+        />
+      </div>
       <div class="actions">
         <button type="button" onClick={() => void exportAs('json')}>
           Export JSON
