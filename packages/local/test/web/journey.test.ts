@@ -189,10 +189,16 @@ describe('Web vault in Chromium', () => {
       .waitFor();
     // Exporting needs the login password again: none, then a wrong one, are refused.
     await button('Export JSON').click();
-    await page.getByRole('alert').filter({ hasText: /needs your login password again/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /needs your login password again/ })
+      .waitFor();
     await page.getByLabel('Login password (exporting needs it again)').fill('not my password');
     await button('Export JSON').click();
-    await page.getByRole('alert').filter({ hasText: /The password is wrong/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /The password is wrong/ })
+      .waitFor();
     await page.getByLabel('Login password (exporting needs it again)').fill(password);
     const download = page.waitForEvent('download');
     await button('Export JSON').click();
