@@ -1098,6 +1098,11 @@ export const importSecrets = {
       minLength: 1,
       maxLength: 250000,
     },
+    password: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4096,
+    },
   },
   required: ['content'],
   additionalProperties: false,

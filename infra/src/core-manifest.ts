@@ -26,7 +26,7 @@ export const CORE_MANIFEST: CoreManifest = {
     integrity: 'integrity_error',
   },
   webCsp:
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   routes: [
     {
       operationId: 'getHealth',

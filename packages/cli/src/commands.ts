@@ -34,8 +34,17 @@ export async function runCommand(command: string, rest: string[], values: Flags,
     if (rest[0] === undefined) throw new CliError(`${command} needs ${what}`, EXIT.usage);
     return rest[0];
   };
+  // With --password-stdin, each password asked for is the next line of stdin (an encrypted export asks two).
+  let stdinLines: Promise<string[]> | undefined;
+  let stdinRead = 0;
   const password = async (prompt: string) => {
-    if (values['password-stdin']) return withoutNewline(await readStdin(io.stdin));
+    if (values['password-stdin']) {
+      stdinLines ??= readStdin(io.stdin).then((text) => withoutNewline(text).split(/\r?\n/));
+      const line = (await stdinLines)[stdinRead++];
+      if (line === undefined)
+        throw new CliError(`stdin has no line for: ${prompt.replace(/: $/, '')}`, EXIT.usage);
+      return line;
+    }
     if (!io.stdin.isTTY)
       throw new CliError('no terminal to ask for the password on; use --password-stdin', EXIT.usage);
     return readPassword(prompt, io.stdin, io.stderr);
@@ -79,7 +88,7 @@ export async function runCommand(command: string, rest: string[], values: Flags,
     case 'gen':
       return generate(ctx);
     case 'import':
-      return importFile(client, arg('a file'), values.format, io, values.json);
+      return importFile(client, arg('a file'), values.format, io, values.json, ctx.password);
     case 'export':
       return exportVault(ctx);
     default:

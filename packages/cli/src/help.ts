@@ -173,7 +173,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
   import: {
     usage: 'kmsvault import <file> [--format F]',
     summary:
-      'Import an export from another password manager (Bitwarden JSON or CSV, LastPass, Firefox, KeePassXC, 1Password, Safari or Chrome/Edge/Brave CSV) in requests of at most 200,000 bytes and 500 rows, with progress on stderr. Without --format the server tells the format from the content. A file that is not UTF-8 is read as Windows-1252 (Latin-1). Importing is idempotent per item: run it again after a failure, or on the same file, and what is already in the vault is skipped and counted, never duplicated.',
+      'Import an export from another password manager (Bitwarden JSON or CSV, LastPass, Firefox, KeePassXC, 1Password, Safari or Chrome/Edge/Brave CSV) in requests of at most 200,000 bytes and 500 rows, with progress on stderr. Without --format the server tells the format from the content. A file that is not UTF-8 is read as Windows-1252 (Latin-1). A password-protected Bitwarden export is opened here with its password (asked, or --password-stdin). Importing is idempotent per item: run it again after a failure, or on the same file, and what is already in the vault is skipped and counted, never duplicated.',
     options: [
       [
         '--format F',
@@ -187,18 +187,25 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   export: {
-    usage: 'kmsvault export [--format json|csv] [--force] [--password-stdin]',
+    usage: 'kmsvault export [--format json|csv|encrypted_json] [--force] [--password-stdin]',
     summary:
       'Export every secret, passwords included, to stdout. Asks for the login password again (an export needs it given in the last 5 minutes). A terminal needs --force.',
     options: [
-      ['--format F', 'json (default) or csv'],
+      [
+        '--format F',
+        'json (default), csv, or encrypted_json: Bitwarden’s password-protected JSON, encrypted here under a password you choose (PBKDF2-SHA256, 600,000 iterations)',
+      ],
       ['--force', 'print to a terminal anyway'],
-      ['--password-stdin', 'read the login password from stdin instead of asking'],
+      [
+        '--password-stdin',
+        'read the login password from stdin instead of asking (with encrypted_json, the file’s password on the next line)',
+      ],
     ],
     examples: [
       'kmsvault export > vault.json',
       'kmsvault export --format csv > vault.csv',
       'echo "$PW" | kmsvault export --password-stdin > vault.json',
+      'kmsvault export --format encrypted_json > vault.encrypted.json',
     ],
   },
 };

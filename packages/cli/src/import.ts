@@ -1,6 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { decodeExport, IMPORT_FORMATS, UploadError, uploadBatches } from '@kmsvault/core/client';
+import {
+  decodeExport,
+  IMPORT_FORMATS,
+  openProtectedExport,
+  ProtectedExportError,
+  protectionOf,
+  UploadError,
+  uploadBatches,
+} from '@kmsvault/core/client';
 import type { Client } from './client';
 import { CliError, EXIT } from './errors';
 import type { Io } from './io';
@@ -33,6 +41,7 @@ export async function importFile(
   format: string | undefined,
   io: Io,
   json: boolean,
+  password: (prompt: string) => Promise<string>,
 ): Promise<number> {
   let bytes: Buffer;
   try {
@@ -42,13 +51,20 @@ export async function importFile(
   }
   if (format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(format))
     throw new CliError(`--format must be one of ${IMPORT_FORMATS.join(', ')}; got ${format}`, EXIT.usage);
-  const { text, encoding } = decodeExport(bytes);
-  if (encoding !== 'utf-8') io.stderr.write(`kmsvault: ${path} is not UTF-8; read it as ${encoding}\n`);
+  const decoded = decodeExport(bytes);
+  if (decoded.encoding !== 'utf-8')
+    io.stderr.write(`kmsvault: ${path} is not UTF-8; read it as ${decoded.encoding}\n`);
   let batches: ReturnType<typeof uploadBatches>;
   try {
+    // A password-protected Bitwarden export is opened here, so its password never leaves this machine.
+    const text =
+      protectionOf(decoded.text) === undefined
+        ? decoded.text
+        : await openProtectedExport(decoded.text, await password('Password of the export file: '));
     batches = uploadBatches(text);
   } catch (err) {
-    if (err instanceof UploadError) throw new CliError(err.message, EXIT.usage);
+    if (err instanceof UploadError || err instanceof ProtectedExportError)
+      throw new CliError(err.message, EXIT.usage);
     throw err;
   }
   const total = batches.reduce((n, b) => n + b.rows, 0);

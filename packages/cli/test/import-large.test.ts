@@ -13,6 +13,7 @@ import { runCli } from './run-cli';
 describe('kmsvault import: large files and encodings', () => {
   let stack: LocalStack;
   let home: string;
+  const password = 'a large import passphrase';
   const cli = (args: string[], stdin = '') => runCli(home, stack.info.apiUrl, args, stdin);
 
   beforeAll(async () => {
@@ -23,7 +24,6 @@ describe('kmsvault import: large files and encodings', () => {
       logLevel: 'WARN',
     });
     home = mkdtempSync(join(tmpdir(), 'kmsvault-cli-import-home-'));
-    const password = 'a large import passphrase';
     const username = `large-${process.pid}`;
     for (const command of ['signup', 'login']) {
       const res = await cli(
@@ -91,5 +91,53 @@ describe('kmsvault import: large files and encodings', () => {
       username: 'jörg',
       password: 'pässwort',
     });
+  });
+
+  it('exports a password-protected file and imports it into another account, the same items field for field', async () => {
+    // Arrange: the Windows-1252 item and 5,000 bulk ones are in this vault; a second account, in its own home.
+    const otherHome = mkdtempSync(join(tmpdir(), 'kmsvault-cli-import-other-'));
+    const other = (args: string[], stdin = '') => runCli(otherHome, stack.info.apiUrl, args, stdin);
+    for (const command of ['signup', 'login']) {
+      const res = await other(
+        [command, '--username', `other-${process.pid}`, '--password-stdin'],
+        'another passphrase here\n',
+      );
+      expect(res.code).toBe(0);
+    }
+
+    // Act
+    const sealed = await cli(
+      ['export', '--format', 'encrypted_json', '--password-stdin'],
+      `${password}\nfile password 99\n`,
+    );
+    const file = join(otherHome, 'vault.encrypted.json');
+    writeFileSync(file, sealed.stdout);
+    const wrong = await other(['import', file, '--password-stdin'], 'not the file password\n');
+    const imported = await other(['import', file, '--json', '--password-stdin'], 'file password 99\n');
+
+    // Assert
+    expect(sealed.code).toBe(0);
+    expect(JSON.parse(sealed.stdout)).toMatchObject({
+      encrypted: true,
+      passwordProtected: true,
+      kdfType: 0,
+      kdfIterations: 600000,
+    });
+    expect(sealed.stdout).not.toContain('Bulk 0001');
+    expect(wrong).toMatchObject({
+      code: 2,
+      stderr: 'kmsvault: The password does not open this Bitwarden export.\n',
+    });
+    expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 5001, skipped: 0, failed: 0 });
+    const items = async (run: typeof cli) => {
+      const res = await run(
+        ['export', '--password-stdin'],
+        run === cli ? `${password}\n` : 'another passphrase here\n',
+      );
+      return (JSON.parse(res.stdout) as { items: Record<string, unknown>[] }).items
+        .map(({ id: _i, creationDate: _c, revisionDate: _r, ...rest }) => rest)
+        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    };
+    expect(await items(other)).toEqual(await items(cli));
   });
 });

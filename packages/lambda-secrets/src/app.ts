@@ -22,6 +22,7 @@ import {
   KeyCache,
   NotFoundError,
   type OperationContext,
+  openedContent,
   parseImport,
   parseJsonBody,
   requireRecentPassword,
@@ -197,7 +198,7 @@ export function createSecretsHandler(deps: SecretsDependencies): ApiHandler {
         const userId = userOf(ctx);
         const body = parseJsonBody(ctx.event, importRequestSchema);
         return idempotent(ctx, userId, 'importSecrets', async () => {
-          const rows = parseImport(body.format, body.content);
+          const rows = parseImport(body.format, await openedContent(body.content, body.password));
           const valid = rows.filter((r): r is Extract<typeof r, { secret: unknown }> => 'secret' in r);
           const outcomes = await service.importMany(
             userId,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ValidationError } from './errors';
 import { bitwardenCsvRows } from './import/bitwarden-csv';
 import { bitwardenJsonRows } from './import/bitwarden-json';
+import { openProtectedExport, ProtectedExportError, protectionOf } from './import/bitwarden-protected';
 import { detectFormat } from './import/detect';
 import { droppedWarning, keptNote } from './import/dropped';
 import { IMPORT_FORMATS, type ImportFormat } from './import/formats';
@@ -21,6 +22,12 @@ import { secretInputSchema } from './secret-schema';
 
 export { exportCsv } from './export/bitwarden-csv';
 export { exportJson } from './export/bitwarden-json';
+export {
+  openProtectedExport,
+  ProtectedExportError,
+  protectionOf,
+  sealProtectedExport,
+} from './import/bitwarden-protected';
 export { CELL_ESCAPE, FORMULA_TRIGGERS, neutraliseCell, restoreCell } from './import/csv-safety';
 export { detectFormat } from './import/detect';
 export { IMPORT_FORMAT_LABELS, IMPORT_FORMATS, type ImportFormat } from './import/formats';
@@ -40,6 +47,8 @@ export const importRequestSchema = z
     /** @default detected from the content */
     format: z.enum(IMPORT_FORMATS).optional(),
     content: z.string().min(1).max(250_000),
+    /** The password of a password-protected Bitwarden export (never stored, never logged). */
+    password: z.string().min(1).max(4096).optional(),
   })
   .strict();
 
@@ -115,4 +124,20 @@ function refuseMisdecoded(content: string): void {
     `The file has a character that could not be decoded (U+FFFD) on line ${line}: it was read in the wrong encoding, likely Latin-1 or Windows-1252 read as UTF-8, and letters such as ä were lost. Import it with the kmsvault CLI or web vault, which read such files correctly, or save it as UTF-8 first.`,
     [{ path: 'content', message: 'holds U+FFFD: decoded in the wrong encoding' }],
   );
+}
+
+/**
+ * The content to import: a password-protected Bitwarden export opened with
+ * its password (a 400 naming the problem when it is missing or wrong, or the
+ * file is encrypted with a Bitwarden account's key); any other text as it is.
+ */
+export async function openedContent(content: string, password: string | undefined): Promise<string> {
+  if (protectionOf(content) === undefined) return content;
+  try {
+    return await openProtectedExport(content, password);
+  } catch (err) {
+    if (!(err instanceof ProtectedExportError)) throw err;
+    const path = err.reason === 'password_needed' || err.reason === 'wrong_password' ? 'password' : 'content';
+    throw new ValidationError(err.message, [{ path, message: err.reason.replace('_', ' ') }]);
+  }
 }

@@ -38,3 +38,28 @@ export function importIdOf(firstKey: UserKey, stored: SecretInput): string {
     macKey.fill(0);
   }
 }
+
+/** What an item holds besides its content: ids, versions, times and what the table adds. */
+const BOOKKEEPING = new Set([
+  'id',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+  'expiresAt',
+  'pk',
+  'sk',
+  'beacon',
+  'beacons',
+  'contentId',
+]);
+
+/**
+ * The content id of an item as stored: importIdOf its content (the item
+ * without its bookkeeping), so an item made by hand and exported is known
+ * again when that export is imported, as an imported one is by its id.
+ */
+export function contentIdOf(firstKey: UserKey, fields: Readonly<Record<string, unknown>>): string {
+  const content = Object.fromEntries(Object.entries(fields).filter(([k]) => !BOOKKEEPING.has(k)));
+  return importIdOf(firstKey, content as SecretInput);
+}

@@ -1,9 +1,10 @@
 import { Beacon, hostNormaliser } from '../crypto/beacons';
 import { IntegrityError } from '../crypto/errors';
 import { type Item, ItemEncryptor, type UserKey } from '../crypto/item-encryptor';
-import { SITE_BEACONS_ATTRIBUTE, secretKeys } from '../store/secrets';
+import { CONTENT_ID_ATTRIBUTE, SITE_BEACONS_ATTRIBUTE, secretKeys } from '../store/secrets';
 import { NotFoundError } from './errors';
 import { type HeadEntry, HeadMismatchError, type VaultHead } from './head';
+import { contentIdOf } from './import-ids';
 import type { ItemUri } from './item-model';
 import type { KeySession } from './key-session';
 import { idOfSortKey } from './secret-records';
@@ -134,8 +135,10 @@ export class SecretItems {
     key: UserKey,
     withBeacon: boolean,
     expiresAt?: number,
+    /** The user's first key: with it, the item gets its content id (contentIdOf), which imports look up. */
+    contentKey?: UserKey,
   ): Item {
-    const { beacon: _b, beacons: _bs, expiresAt: _e, pk: _pk, sk: _sk, ...content } = fields;
+    const { beacon: _b, beacons: _bs, expiresAt: _e, contentId: _c, pk: _pk, sk: _sk, ...content } = fields;
     const item: Item = { pk, sk, ...content };
     // The GSI beacon stands for the first URI (`url` on items written before items had several);
     // `beacons` holds one per URI and rule, for site search by match rule.
@@ -155,13 +158,14 @@ export class SecretItems {
       : [];
     if (beacons.length > 0) item[SITE_BEACONS_ATTRIBUTE] = ` ${beacons.join(' ')} `;
     if (expiresAt !== undefined) item.expiresAt = expiresAt;
+    if (contentKey !== undefined) item[CONTENT_ID_ATTRIBUTE] = contentIdOf(contentKey, content);
     return this.encryptor.encrypt(item, key);
   }
 
   /** Verifies and decrypts an item (only `only` of its encrypted attributes, when given). */
   public async open(keys: KeySession, record: Item, only?: readonly string[]): Promise<Item> {
     const opened = await this.encryptor.decrypt(record, (version) => keys.key(version), only);
-    const { pk: _pk, sk: _sk, beacon: _b, beacons: _bs, expiresAt: _e, ...fields } = opened;
+    const { pk: _pk, sk: _sk, beacon: _b, beacons: _bs, contentId: _c, expiresAt: _e, ...fields } = opened;
     return fields;
   }
 }

@@ -106,6 +106,7 @@ export const SECRET_ENTITY: EntitySchema = {
     sk: AttributeAction.DO_NOTHING,
     beacon: AttributeAction.DO_NOTHING,
     beacons: AttributeAction.DO_NOTHING,
+    contentId: AttributeAction.DO_NOTHING,
     expiresAt: AttributeAction.DO_NOTHING,
     id: AttributeAction.SIGN_ONLY,
     version: AttributeAction.SIGN_ONLY,

@@ -130,11 +130,14 @@ export class SecretService {
   public createMany(userId: string, inputs: readonly SecretInput[]): Promise<CreateOutcome[]> {
     const pk = pkOf(userId);
     return this.keys.session(userId, async (keys) => {
-      const key = await keys.latest();
+      const [key, first] = await Promise.all([keys.latest(), keys.first()]);
       const at = this.iso();
       const prepared = inputs.map((input) => {
         const fields = { id: randomUUID(), version: 1, createdAt: at, updatedAt: at, ...clean(input) };
-        return { fields, record: this.items.seal(pk, secretKeys.current(fields.id), fields, key, true) };
+        return {
+          fields,
+          record: this.items.seal(pk, secretKeys.current(fields.id), fields, key, true, undefined, first),
+        };
       });
       const outcomes: CreateOutcome[] = [];
       for (const batch of batches(prepared)) {
@@ -162,12 +165,18 @@ export class SecretService {
    * again, whether it came from another import of the same file or from a
    * retried batch that half landed; the check is made against the head each
    * transaction commits with, so a concurrent import cannot slip a duplicate
-   * in. Otherwise as createMany: batches land whole or not at all.
+   * in. An item made by hand with the same content (its contentId, read
+   * first) is skipped too. Otherwise as createMany: batches land whole or
+   * not at all.
    */
   public importMany(userId: string, inputs: readonly SecretInput[]): Promise<ImportOutcome[]> {
     const pk = pkOf(userId);
     return this.keys.session(userId, async (keys) => {
-      const [key, first] = await Promise.all([keys.latest(), keys.first()]);
+      const [key, first, known] = await Promise.all([
+        keys.latest(),
+        keys.first(),
+        this.deps.secrets.contentIds(pk),
+      ]);
       const at = this.iso();
       const seen = new Set<string>();
       const outcomes: ImportOutcome[] = inputs.map(() => ({ error: new Error('not attempted') }));
@@ -181,11 +190,17 @@ export class SecretService {
           return;
         }
         seen.add(id);
+        // The same content in an item made by hand (or before per-item import ids): its content id says so.
+        const same = known.get(id);
+        if (same !== undefined && same.id !== id) {
+          outcomes[index] = { skipped: same.state === 'current' ? 'present' : 'trash', id: same.id };
+          return;
+        }
         const fields = { id, version: 1, createdAt: at, updatedAt: at, ...stored };
         prepared.push({
           index,
           fields,
-          record: this.items.seal(pk, secretKeys.current(id), fields, key, true),
+          record: this.items.seal(pk, secretKeys.current(id), fields, key, true, undefined, first),
         });
       });
       for (const batch of batches(prepared)) {
@@ -279,7 +294,15 @@ export class SecretService {
         if (current !== undefined) {
           const version = current.version as number;
           const fields = { ...current, deletedAt: this.iso() };
-          const item = this.items.seal(pk, secretKeys.trash(id), fields, await keys.latest(), false, purgeAt);
+          const item = this.items.seal(
+            pk,
+            secretKeys.trash(id),
+            fields,
+            await keys.latest(),
+            false,
+            purgeAt,
+            await keys.first(),
+          );
           return {
             ops: [
               this.deps.secrets.delete(pk, secretKeys.current(id), 'version = :v', { ':v': version }),
@@ -362,7 +385,15 @@ export class SecretService {
         const { deletedAt: _d, ...fields } = opened;
         const version = fields.version as number;
         // The head says it is in the trash, so whatever is under SECRET#id is not current: replace it.
-        const item = this.items.seal(pk, secretKeys.current(id), fields, await keys.latest(), true);
+        const item = this.items.seal(
+          pk,
+          secretKeys.current(id),
+          fields,
+          await keys.latest(),
+          true,
+          undefined,
+          await keys.first(),
+        );
         return {
           ops: [
             this.deps.secrets.delete(pk, secretKeys.trash(id), 'version = :v', { ':v': version }),
@@ -455,7 +486,7 @@ export class SecretService {
     content: SecretInput,
     at: string = this.iso(),
   ): Promise<WritePlan<SecretMetadata>> {
-    const key = await keys.latest();
+    const [key, first] = await Promise.all([keys.latest(), keys.first()]);
     const from = previous.version as number;
     const fields = {
       id,
@@ -466,7 +497,7 @@ export class SecretService {
     };
     const ops = [
       this.deps.secrets.put(
-        this.items.seal(pk, secretKeys.current(id), fields, key, true),
+        this.items.seal(pk, secretKeys.current(id), fields, key, true, undefined, first),
         'version = :expected',
         {
           ':expected': from,

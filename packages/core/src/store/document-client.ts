@@ -20,6 +20,8 @@ export async function queryPrefix(
     consistent?: boolean;
     /** A FilterExpression: DynamoDB still reads every item under the prefix, but returns only matches. */
     filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+    /** Only these attributes of each item. */
+    projection?: readonly string[];
   } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
@@ -30,8 +32,17 @@ export async function queryPrefix(
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix, ...options.filter?.values },
-        ...(options.filter
-          ? { FilterExpression: options.filter.expression, ExpressionAttributeNames: options.filter.names }
+        ...(options.filter ? { FilterExpression: options.filter.expression } : {}),
+        ...(options.projection
+          ? { ProjectionExpression: options.projection.map((_, i) => `#p${i}`).join(', ') }
+          : {}),
+        ...(options.filter || options.projection
+          ? {
+              ExpressionAttributeNames: {
+                ...options.filter?.names,
+                ...Object.fromEntries((options.projection ?? []).map((a, i) => [`#p${i}`, a])),
+              },
+            }
           : {}),
         ScanIndexForward: !(options.newestFirst ?? false),
         ConsistentRead: options.consistent ?? true,

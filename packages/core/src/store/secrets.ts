@@ -36,6 +36,9 @@ export const secretKeys = {
 } as const;
 
 /** Raw access to encrypted secret items; no crypto here, only DynamoDB. */
+/** An item's content id (import-ids.ts contentIdOf), on current and trash items. */
+export const CONTENT_ID_ATTRIBUTE = 'contentId';
+
 /** Every site beacon of an item (one per URI), space-separated and space-padded: ` b1 b2 `. */
 export const SITE_BEACONS_ATTRIBUTE = 'beacons';
 
@@ -88,6 +91,28 @@ export class SecretRepository {
         values,
       },
     });
+  }
+
+  /**
+   * The content ids of the user's current and trash items, by content id:
+   * the item's id and where it is (only those two attributes are read).
+   */
+  public async contentIds(pk: string): Promise<Map<string, { id: string; state: 'current' | 'trash' }>> {
+    const out = new Map<string, { id: string; state: 'current' | 'trash' }>();
+    for (const [prefix, state] of [
+      [secretKeys.currentPrefix, 'current'],
+      [secretKeys.trashPrefix, 'trash'],
+    ] as const) {
+      const items = await queryPrefix(this.db, this.tableName, pk, prefix, {
+        projection: ['sk', CONTENT_ID_ATTRIBUTE],
+      });
+      for (const item of items) {
+        const contentId = item[CONTENT_ID_ATTRIBUTE];
+        if (typeof contentId === 'string')
+          out.set(contentId, { id: String(item.sk).slice(prefix.length), state });
+      }
+    }
+    return out;
   }
 
   /** Current items whose beacon matches: candidates, to be decrypted and filtered exactly. */

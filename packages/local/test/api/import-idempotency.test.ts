@@ -47,6 +47,16 @@ describe('POST /v1/import is idempotent per item', () => {
           (i) => i.name,
         ),
       remove: (id: string) => send(`/v1/secrets/${id}`, { method: 'DELETE', bearer }),
+      create: async (body: Record<string, unknown>) =>
+        (
+          await send<{ id: string }>('/v1/secrets', {
+            method: 'POST',
+            bearer,
+            headers: { 'idempotency-key': `create-${++counter}` },
+            body,
+          })
+        ).body.id,
+      exported: async () => (await send<{ items: unknown[] }>('/v1/export', { bearer })).body.items,
     };
   }
 
@@ -94,5 +104,29 @@ describe('POST /v1/import is idempotent per item', () => {
     const other = await newUser();
     const res = await other.import([item('A')]);
     expect(res).toMatchObject({ imported: 1, skipped: 0 });
+  });
+
+  it('knows an item made by hand again when its own export is imported, and one edited since as new', async () => {
+    const u = await newUser();
+    const made = await u.create({
+      name: 'By hand',
+      uris: [{ uri: 'https://hand.example' }],
+      password: 'pw 1',
+      tags: ['t'],
+    });
+    const edited = await u.create({ name: 'Edited later', notes: 'first text' });
+    const items = await u.exported();
+    await u.remove(made); // in the trash now
+    const res = await u.import(items);
+    expect(res).toMatchObject({ imported: 0, skipped: 2 });
+    expect(res.skippedRows.map((s) => [s.id, s.reason]).sort()).toEqual(
+      [
+        [made, 'trash'],
+        [edited, 'present'],
+      ].sort(),
+    );
+    expect(
+      await u.import([{ type: 2, name: 'Edited later', notes: 'other text', secureNote: { type: 0 } }]),
+    ).toMatchObject({ imported: 1 });
   });
 });

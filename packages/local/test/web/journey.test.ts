@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sealProtectedExport } from '@kmsvault/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type LocalStack, startLocalStack } from '../../src/stack';
 import { launchChromium } from './chromium';
@@ -214,6 +215,52 @@ describe('Web vault in Chromium', () => {
       'News',
     ]);
     await screen('09-import-export');
+
+    // --- a password-protected export (Bitwarden's format), imported back: nothing duplicated ---
+    await page.getByLabel('Login password (exporting needs it again)').fill(password);
+    await page.getByLabel('File password for an encrypted export').fill('file password 123');
+    const encryptedDownload = page.waitForEvent('download');
+    await button('Export encrypted JSON').click();
+    const encrypted = await encryptedDownload;
+    expect(encrypted.suggestedFilename()).toBe('kmsvault-export.encrypted.json');
+    const sealed = readFileSync((await encrypted.path()) as string, 'utf8');
+    expect(JSON.parse(sealed)).toMatchObject({ encrypted: true, passwordProtected: true, kdfType: 0 });
+    expect(sealed).not.toContain('Example Bank');
+    const fileInput = page.getByLabel('File to import');
+    const filePassword = page.getByLabel('File password (a password-protected Bitwarden export only)');
+    await fileInput.setInputFiles({
+      name: 'vault.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(sealed),
+    });
+    await filePassword.fill('not the file password');
+    await button('Import').click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'The password does not open this Bitwarden export.' })
+      .waitFor();
+    await filePassword.fill('file password 123');
+    await button('Import').click();
+    await page
+      .getByText('Imported 0 of 4 items; 4 were already in the vault and were skipped; 0 rows failed.')
+      .waitFor();
+    // Argon2id runs as WebAssembly, which the page's CSP must allow: Bitwarden's default Argon2id settings.
+    const argon = await sealProtectedExport(
+      JSON.stringify({
+        encrypted: false,
+        items: [{ type: 2, name: 'Argon note', notes: 'n', secureNote: { type: 0 } }],
+      }),
+      'argon file password',
+      { kdfType: 1, kdfIterations: 3, kdfMemory: 64, kdfParallelism: 4 },
+    );
+    await fileInput.setInputFiles({
+      name: 'argon.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(argon),
+    });
+    await filePassword.fill('argon file password');
+    await button('Import').click();
+    await page.getByText('Imported 1 of 1 items; 0 rows failed.').waitFor();
 
     // --- items of other types: a card, a login with TOTP and a hidden custom field -----
     await button('Secrets').click();

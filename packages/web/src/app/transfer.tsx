@@ -2,6 +2,10 @@ import {
   decodeExport,
   IMPORT_FORMAT_LABELS,
   IMPORT_FORMATS,
+  openProtectedExport,
+  ProtectedExportError,
+  protectionOf,
+  sealProtectedExport,
   type UploadBatch,
   UploadError,
   uploadBatches,
@@ -27,17 +31,23 @@ export function Transfer({ guard, setStatus }: Ctx) {
   const [file, setFile] = useState<File>();
   const [report, setReport] = useState<string>();
   const [progress, setProgress] = useState<{ done: number; total: number }>();
+  const [filePassword, setFilePassword] = useState('');
   const importFile = (e: Event) => {
     e.preventDefault();
     void guard(async () => {
       if (!file)
         throw new ApiError({ status: 400, code: 'no_file', detail: 'Choose a file to import first.' });
-      const { text, encoding } = decodeExport(new Uint8Array(await file.arrayBuffer()));
+      const { text: decoded, encoding } = decodeExport(new Uint8Array(await file.arrayBuffer()));
       let batches: UploadBatch[];
       try {
+        // A password-protected Bitwarden export is opened here: its password never leaves the browser.
+        const text =
+          protectionOf(decoded) === undefined
+            ? decoded
+            : await openProtectedExport(decoded, filePassword || undefined);
         batches = uploadBatches(text);
       } catch (err) {
-        if (err instanceof UploadError)
+        if (err instanceof UploadError || err instanceof ProtectedExportError)
           throw new ApiError({ status: 400, code: 'bad_file', detail: err.message });
         throw err;
       }
@@ -78,7 +88,8 @@ export function Transfer({ guard, setStatus }: Ctx) {
     });
   };
   const [password, setPassword] = useState('');
-  const exportAs = (kind: 'json' | 'csv') =>
+  const [exportPassword, setExportPassword] = useState('');
+  const exportAs = (kind: 'json' | 'csv' | 'encrypted') =>
     guard(async () => {
       if (password === '')
         throw new ApiError({
@@ -86,17 +97,32 @@ export function Transfer({ guard, setStatus }: Ctx) {
           code: 'password_needed',
           detail: 'Exporting needs your login password again: type it above the export buttons.',
         });
+      if (kind === 'encrypted' && exportPassword.length < 8)
+        throw new ApiError({
+          status: 400,
+          code: 'file_password_needed',
+          detail: 'An encrypted export needs a file password of 8 characters or more.',
+        });
       await reauthenticate(password);
       setPassword('');
-      const { raw } = await request<string>('GET', `/v1/export?format=${kind}`);
-      const blob = await raw.blob();
+      const { raw } = await request<string>('GET', `/v1/export?format=${kind === 'csv' ? 'csv' : 'json'}`);
+      // Encrypted here, as Bitwarden does: the file's password never reaches the server.
+      const blob =
+        kind === 'encrypted'
+          ? new Blob([await sealProtectedExport(await raw.text(), exportPassword)], {
+              type: 'application/json',
+            })
+          : await raw.blob();
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
-      link.download = `kmsvault-export.${kind}`;
+      link.download = kind === 'encrypted' ? 'kmsvault-export.encrypted.json' : `kmsvault-export.${kind}`;
       link.click();
       URL.revokeObjectURL(link.href);
+      setExportPassword('');
       setStatus(
-        `Exported as ${kind.toUpperCase()}. The file holds your passwords in the clear: keep it safe.`,
+        kind === 'encrypted'
+          ? 'Exported as password-protected JSON (Bitwarden’s format): it opens only with the file password.'
+          : `Exported as ${kind.toUpperCase()}. The file holds your passwords in the clear: keep it safe.`,
       );
     });
   return (
@@ -121,6 +147,16 @@ export function Transfer({ guard, setStatus }: Ctx) {
         <div class="field">
           <label for="file">File to import</label>
           <input id="file" type="file" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0])} />
+        </div>
+        <div class="field">
+          <label for="file-password">File password (a password-protected Bitwarden export only)</label>
+          <input
+            id="file-password"
+            type="password"
+            autocomplete="off"
+            value={filePassword}
+            onInput={(e) => setFilePassword((e.target as HTMLInputElement).value)}
+          />
         </div>
         <button type="submit" disabled={progress !== undefined}>
           Import
@@ -152,6 +188,21 @@ export function Transfer({ guard, setStatus }: Ctx) {
         </button>
         <button type="button" onClick={() => void exportAs('csv')}>
           Export CSV
+        </button>
+      </div>
+      <div class="field">
+        <label for="encrypt-password">File password for an encrypted export</label>
+        <input
+          id="encrypt-password"
+          type="password"
+          autocomplete="new-password"
+          value={exportPassword}
+          onInput={(e) => setExportPassword((e.target as HTMLInputElement).value)}
+        />
+      </div>
+      <div class="actions">
+        <button type="button" onClick={() => void exportAs('encrypted')}>
+          Export encrypted JSON
         </button>
       </div>
     </section>
