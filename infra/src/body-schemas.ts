@@ -1087,6 +1087,7 @@ export const importSecrets = {
         'lastpass-csv',
         'firefox-csv',
         'keepassxc-csv',
+        'keepass-xml',
         '1password-csv',
         '1password-old-csv',
         'safari-csv',

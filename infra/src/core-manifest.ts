@@ -250,7 +250,8 @@ export const CORE_MANIFEST: CoreManifest = {
       resourcePath: '/import',
       function: 'secrets',
       auth: 'bearer',
-      summary: 'Imports a Bitwarden (JSON, CSV) or Chrome (CSV) export; each row whole or not at all.',
+      summary:
+        'Imports an export of Bitwarden (JSON, password-protected JSON, CSV), KeePass (XML), LastPass, Firefox, KeePassXC, 1Password, Safari or Chrome (CSV), the format detected when not given; idempotent per item.',
       bodySchema: schemas.importSecrets,
     },
     {

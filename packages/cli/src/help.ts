@@ -173,11 +173,11 @@ export const COMMANDS: Record<string, CommandHelp> = {
   import: {
     usage: 'kmsvault import <file> [--format F]',
     summary:
-      'Import an export from another password manager (Bitwarden JSON or CSV, LastPass, Firefox, KeePassXC, 1Password, Safari or Chrome/Edge/Brave CSV) in requests of at most 200,000 bytes and 500 rows, with progress on stderr. Without --format the server tells the format from the content. A file that is not UTF-8 is read as Windows-1252 (Latin-1). A password-protected Bitwarden export is opened here with its password (asked, or --password-stdin). Importing is idempotent per item: run it again after a failure, or on the same file, and what is already in the vault is skipped and counted, never duplicated.',
+      'Import an export from another password manager (Bitwarden JSON, also password-protected, or CSV; KeePass 2 XML; LastPass, Firefox, KeePassXC, 1Password, Safari or Chrome/Edge/Brave CSV) in requests of at most 200,000 bytes and 500 rows, with progress on stderr. Without --format the server tells the format from the content. A file that is not UTF-8 is read as Windows-1252 (Latin-1). A password-protected Bitwarden export is opened here with its password (asked, or --password-stdin). Importing is idempotent per item: run it again after a failure, or on the same file, and what is already in the vault is skipped and counted, never duplicated.',
     options: [
       [
         '--format F',
-        'bitwarden-json, bitwarden-csv, lastpass-csv, firefox-csv, keepassxc-csv, 1password-csv, 1password-old-csv, safari-csv or chrome-csv (default: detected)',
+        'bitwarden-json, bitwarden-csv, lastpass-csv, firefox-csv, keepassxc-csv, keepass-xml, 1password-csv, 1password-old-csv, safari-csv or chrome-csv (default: detected)',
       ],
     ],
     examples: [

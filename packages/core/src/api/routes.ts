@@ -379,7 +379,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/import',
     function: 'secrets',
     auth: 'bearer',
-    summary: 'Imports a Bitwarden (JSON, CSV) or Chrome (CSV) export; each row whole or not at all.',
+    summary:
+      'Imports an export of Bitwarden (JSON, password-protected JSON, CSV), KeePass (XML), LastPass, Firefox, KeePassXC, 1Password, Safari or Chrome (CSV), the format detected when not given; idempotent per item.',
     body: importRequestSchema,
     headers: [IDEMPOTENCY_KEY],
     responses: { 200: { description: 'What landed and which rows failed.', schema: importResponseSchema } },

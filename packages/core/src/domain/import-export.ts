@@ -7,6 +7,7 @@ import { detectFormat } from './import/detect';
 import { droppedWarning, keptNote } from './import/dropped';
 import { IMPORT_FORMATS, type ImportFormat } from './import/formats';
 import { describeIssues } from './import/issues';
+import { keepassXmlRows } from './import/keepass-xml';
 import { mappedCsvRows } from './import/mapped-csv';
 import {
   CHROME_CSV,
@@ -80,6 +81,7 @@ const IMPORTERS: Readonly<Record<ImportFormat, (content: string) => RowCandidate
   'chrome-csv': (content) => mappedCsvRows(CHROME_CSV, content),
   'safari-csv': (content) => mappedCsvRows(SAFARI_CSV, content),
   '1password-old-csv': (content) => mappedCsvRows(ONEPASSWORD_OLD_CSV, content),
+  'keepass-xml': keepassXmlRows,
   'lastpass-csv': (content) => mappedCsvRows(LASTPASS_CSV, content),
   'firefox-csv': (content) => mappedCsvRows(FIREFOX_CSV, content),
   'keepassxc-csv': (content) => mappedCsvRows(KEEPASSXC_CSV, content),

@@ -17,18 +17,19 @@ const CSV_SIGNS: readonly [ImportFormat, readonly string[]][] = [
 ];
 
 /**
- * The format of an export from its content: JSON is Bitwarden's; CSV by its
- * header's columns. XML (KeePass 2) and CSV headers no format has are
- * refused, naming what was seen (column names, never a cell).
+ * The format of an export from its content: JSON is Bitwarden's, XML with a
+ * KeePassFile KeePass's; CSV by its header's columns. Other XML and CSV
+ * headers no format has are refused, naming what was seen (column names,
+ * never a cell).
  */
 export function detectFormat(content: string): ImportFormat {
   const start = content.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{') || start.startsWith('[')) return 'bitwarden-json';
   if (start.startsWith('<')) {
-    throw new ValidationError(
-      'This looks like XML (a KeePass 2 export?), which kmsvault cannot import yet.',
-      [{ path: 'content', message: 'is XML: not a format kmsvault imports yet' }],
-    );
+    if (/<KeePassFile[\s/>]/.test(start.slice(0, 4096))) return 'keepass-xml';
+    throw new ValidationError('This looks like XML, but not a KeePass export (no KeePassFile element).', [
+      { path: 'content', message: 'is XML of no format kmsvault imports' },
+    ]);
   }
   const header = new Set(readCsv(content.split(/\r?\n/, 1)[0] ?? '', 'csv', []).header);
   const found = CSV_SIGNS.find(([, columns]) => columns.every((c) => header.has(c)));

@@ -9,6 +9,7 @@ export const IMPORT_FORMAT_LABELS = {
   'lastpass-csv': 'LastPass CSV',
   'firefox-csv': 'Firefox CSV',
   'keepassxc-csv': 'KeePassXC CSV',
+  'keepass-xml': 'KeePass 2 / KeePassXC XML',
   '1password-csv': '1Password 8 CSV',
   '1password-old-csv': '1Password 7 or older CSV',
   'safari-csv': 'Safari / Apple Passwords CSV',

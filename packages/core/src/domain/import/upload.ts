@@ -182,5 +182,21 @@ function csvBatches(text: string): UploadBatch[] {
  */
 export function uploadBatches(text: string): UploadBatch[] {
   const body = text.replace(/^\uFEFF/, '');
+  if (/^\s*</.test(body)) return xmlBatch(body);
   return /^\s*[[{]/.test(body) ? jsonBatches(body) : csvBatches(body);
+}
+
+/**
+ * XML (KeePass) goes in one request: the client does not parse XML, so it
+ * cannot cut one between entries. A file over the limit is refused here,
+ * saying what to do instead.
+ */
+function xmlBatch(text: string): UploadBatch[] {
+  if (utf8Length(text) > UPLOAD_BATCH_BYTES)
+    throw new UploadError(
+      `This XML export is over ${UPLOAD_BATCH_BYTES / 1000} kB, more than one request takes, and an XML file is sent whole. Export from KeePass or KeePassXC as CSV instead: a CSV of any size is sent in parts.`,
+    );
+  // Entries inside a <History> are earlier versions, not rows.
+  const rows = (text.replace(/<History>[\s\S]*?<\/History>/g, '').match(/<Entry>/g) ?? []).length;
+  return [{ content: text, rows, firstRow: 1 }];
 }

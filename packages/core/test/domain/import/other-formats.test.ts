@@ -118,7 +118,7 @@ describe('format detection and the formats’ own rules', () => {
   });
 
   it.each([
-    ['<?xml version="1.0"?><KeePassFile/>', /XML/],
+    ['<?xml version="1.0"?><html><body/></html>', /XML, but not a KeePass export/],
     ['a,b,c\n1,2,3\n', /No import format has these columns: a, b, c/],
   ])('refuses %j, naming what it saw and never a cell', (content, message) => {
     expect(() => detectFormat(content)).toThrow(ValidationError);

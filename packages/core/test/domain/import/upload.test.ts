@@ -106,4 +106,15 @@ describe('uploadBatches', () => {
     for (const s of ['abc', 'ä', '€', '😀', 'a😀ä€', '\uD800'])
       expect(utf8Length(s)).toBe(Buffer.byteLength(s));
   });
+
+  it('sends KeePass XML whole, counting entries but not their history, and refuses one over the limit', () => {
+    const xml =
+      '<KeePassFile><Root><Group><Entry><History><Entry/></History></Entry><Entry></Entry></Group></Root></KeePassFile>'.replace(
+        /<Entry\/>/,
+        '<Entry></Entry>',
+      );
+    expect(uploadBatches(xml)).toEqual([{ content: xml, rows: 2, firstRow: 1 }]);
+    const big = `<KeePassFile>${'<Entry></Entry>'.repeat(20_000)}</KeePassFile>`;
+    expect(() => uploadBatches(big)).toThrow(/Export from KeePass or KeePassXC as CSV instead/);
+  });
 });
