@@ -1,4 +1,5 @@
 export * from './api';
+export * from './client';
 export * from './config';
 export * from './crypto';
 export * from './domain';

@@ -23,25 +23,11 @@ import { secretInputSchema } from './secret-schema';
 
 export { exportCsv } from './export/bitwarden-csv';
 export { exportJson } from './export/bitwarden-json';
-export {
-  openProtectedExport,
-  ProtectedExportError,
-  protectionOf,
-  sealProtectedExport,
-} from './import/bitwarden-protected';
 export { CELL_ESCAPE, FORMULA_TRIGGERS, neutraliseCell, restoreCell } from './import/csv-safety';
 export { detectFormat } from './import/detect';
-export { IMPORT_FORMAT_LABELS, IMPORT_FORMATS, type ImportFormat } from './import/formats';
+export type { ImportFormat } from './import/formats';
 export type { ImportRow, ImportWarning } from './import/types';
-export {
-  decodeExport,
-  type ExportEncoding,
-  UPLOAD_BATCH_BYTES,
-  UPLOAD_BATCH_ROWS,
-  type UploadBatch,
-  UploadError,
-  uploadBatches,
-} from './import/upload';
+// The formats, decoding, cutting and password-protected files are also the clients': exported by ../client.
 
 export const importRequestSchema = z
   .object({

@@ -13,6 +13,7 @@ import {
 import { useState } from 'preact/hooks';
 import { ApiError, idempotencyKey, reauthenticate, request } from './api';
 import type { Ctx } from './navigation';
+import { Field } from './ui';
 
 interface BatchAnswer {
   imported: number;
@@ -148,16 +149,14 @@ export function Transfer({ guard, setStatus }: Ctx) {
           <label for="file">File to import</label>
           <input id="file" type="file" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0])} />
         </div>
-        <div class="field">
-          <label for="file-password">File password (a password-protected Bitwarden export only)</label>
-          <input
-            id="file-password"
-            type="password"
-            autocomplete="off"
-            value={filePassword}
-            onInput={(e) => setFilePassword((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <Field
+          id="file-password"
+          label="File password (a password-protected Bitwarden export only)"
+          type="password"
+          autoComplete="off"
+          value={filePassword}
+          onInput={setFilePassword}
+        />
         <button type="submit" disabled={progress !== undefined}>
           Import
         </button>
@@ -172,16 +171,14 @@ export function Transfer({ guard, setStatus }: Ctx) {
         ) : null}
       </form>
       {report ? <pre class="report">{report}</pre> : null}
-      <div class="field">
-        <label for="export-password">Login password (exporting needs it again)</label>
-        <input
-          id="export-password"
-          type="password"
-          autocomplete="current-password"
-          value={password}
-          onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-        />
-      </div>
+      <Field
+        id="export-password"
+        label="Login password (exporting needs it again)"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onInput={setPassword}
+      />
       <div class="actions">
         <button type="button" onClick={() => void exportAs('json')}>
           Export JSON
@@ -190,16 +187,14 @@ export function Transfer({ guard, setStatus }: Ctx) {
           Export CSV
         </button>
       </div>
-      <div class="field">
-        <label for="encrypt-password">File password for an encrypted export</label>
-        <input
-          id="encrypt-password"
-          type="password"
-          autocomplete="new-password"
-          value={exportPassword}
-          onInput={(e) => setExportPassword((e.target as HTMLInputElement).value)}
-        />
-      </div>
+      <Field
+        id="encrypt-password"
+        label="File password for an encrypted export"
+        type="password"
+        autoComplete="new-password"
+        value={exportPassword}
+        onInput={setExportPassword}
+      />
       <div class="actions">
         <button type="button" onClick={() => void exportAs('encrypted')}>
           Export encrypted JSON
