@@ -190,7 +190,7 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
         });
       });
 
-      it('issues ES256 access tokens with kid, typ JWT and the claims iss, aud, sub, iat, nbf, exp (15 min), jti', async () => {
+      it('issues ES256 access tokens with kid, typ JWT and the claims iss, aud, sub, iat, nbf, exp (15 min), jti, auth_time', async () => {
         const user = await signup();
         const { body } = await login(user.username, user.password);
         const header = decodeProtectedHeader(body.accessToken);
@@ -206,7 +206,10 @@ describe.each<PasswordStrategyName>(['rsa', 'hmac'])(
           nbf: claims.iat,
           exp: (claims.iat as number) + 900,
           jti: expect.any(String),
+          // OpenID Connect's auth_time: the password was given at this login (an export needs it recent).
+          auth_time: expect.any(Number),
         });
+        expect(Math.abs((claims.auth_time as number) - (claims.iat as number))).toBeLessThanOrEqual(1);
       });
 
       it('answers the same status and body for an unknown username and a wrong password, with the same KMS work', async () => {
