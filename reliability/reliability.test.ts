@@ -120,6 +120,7 @@ describe('Reliability and abuse', () => {
       changePassword: { currentPassword: u.password, newPassword: u.password },
       // A wrong password: the route runs its whole password check and deletes nothing.
       deleteAccount: { password: `not ${u.password}` },
+      reauthenticate: { password: u.password },
       createSecret: { name: 'during the fault' },
       updateSecret: { name: 'changed during the fault' },
       generatePassword: { length: 16 },
@@ -152,6 +153,7 @@ describe('Reliability and abuse', () => {
     'login',
     'changePassword',
     'deleteAccount',
+    'reauthenticate',
     'createSecret',
     'getSecret',
     'updateSecret',

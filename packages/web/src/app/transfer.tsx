@@ -129,6 +129,12 @@ export function Transfer({ guard, setStatus }: Ctx) {
   return (
     <section aria-labelledby="transfer-title">
       <h2 id="transfer-title">Import and export</h2>
+      <h3>Import</h3>
+      <p>
+        From Bitwarden (JSON, also password-protected, or CSV), KeePass (XML), LastPass, Firefox, KeePassXC,
+        1Password, Safari or Chrome (CSV). Items already in your vault are skipped, so a file can be imported
+        again safely.
+      </p>
       <form onSubmit={importFile}>
         <div class="field">
           <label for="format">Format</label>
@@ -171,6 +177,7 @@ export function Transfer({ guard, setStatus }: Ctx) {
         ) : null}
       </form>
       {report ? <pre class="report">{report}</pre> : null}
+      <h3>Export</h3>
       <Field
         id="export-password"
         label="Login password (exporting needs it again)"
